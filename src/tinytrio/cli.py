@@ -1,0 +1,148 @@
+"""The `tinytrio` command line: one thin function per command over the Python API, no logic.
+
+Errors: a TinyError prints one line on stderr and exits with its code (2 bad input, 1 a failed
+check); TINYTRIO_DEBUG=1 shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import CheckFailed, TinyError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Tiny random models, tokenizers and datasets from real ones, offline.")
+
+Out = Annotated[Path, typer.Option("-o", "--out", help="Output directory (written atomically).")]
+Force = Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _progress(msg: str) -> None:
+    if sys.stderr.isatty() or os.environ.get("TINYTRIO_PROGRESS"):
+        print(f"tinytrio: {msg} …", file=sys.stderr, flush=True)
+
+
+@app.command("model")
+def model_cmd(
+    source: Annotated[str, typer.Argument(help="Hub id, model dir, config.json or model_type.")],
+    out: Out,
+    hidden_size: Annotated[Optional[int], typer.Option(help="Tiny hidden size (default 64).")] = None,
+    layers: Annotated[Optional[int], typer.Option(help="Layers per stack (default 2, more when "
+                                                       "a layer pattern needs them).")] = None,
+    heads: Annotated[Optional[int], typer.Option(help="Attention heads (default 4).")] = None,
+    vocab_size: Annotated[Optional[int], typer.Option(help="Tiny vocab size.")] = None,
+    tokenizer: Annotated[str, typer.Option(help="auto | none | a tokenizer SOURCE.")] = "auto",
+    dtype: Annotated[str, typer.Option(help="auto | float32 | float16 | bfloat16.")] = "auto",
+    seed: Annotated[int, typer.Option(help="Seed of the random weights.")] = 0,
+    shard_size: Annotated[Optional[str], typer.Option(help="Max shard size, e.g. 200KB.")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="key=value config override; "
+                                                      "dotted keys reach sub-configs.")] = None,
+    no_check: Annotated[bool, typer.Option("--no-check", help="Skip validation.")] = False,
+    force: Force = False,
+    as_json: AsJson = False,
+):
+    """Build a tiny random model (+ tokenizer) from SOURCE and validate it.
+
+    Examples: `tinytrio model llama -o tiny-llama`,
+    `tinytrio model ./Llama-3.1-8B -o tiny-llama3 --dtype bfloat16`.
+    """
+    from .model.build import make_tiny_model
+
+    result = make_tiny_model(source, out, hidden_size=hidden_size, layers=layers, heads=heads,
+                             vocab_size=vocab_size, tokenizer=tokenizer, dtype=dtype, seed=seed,
+                             shard_size=shard_size, set=set_ or [], check=not no_check,
+                             force=force, progress=_progress)
+    if as_json:
+        print(json.dumps(result.to_json(), indent=2, default=str))
+        return
+    orig = f" (original {result.original_params:,})" if result.original_params else ""
+    print(f"{result.path}: {result.architecture}, {result.params:,} params{orig}, "
+          f"{result.bytes:,} bytes, vocab {result.vocab_size}, {result.seconds:.2f}s")
+    if result.check:
+        from .check import format_report
+
+        print(format_report(result.check))
+
+
+@app.command("tokenizer")
+def tokenizer_cmd(
+    source: Annotated[str, typer.Argument(help="Hub id, dir, tokenizer.json, .model, .tiktoken, "
+                                               "tekken.json or model_type.")],
+    out: Out,
+    vocab_size: Annotated[Optional[int], typer.Option(help="Total len(tokenizer).")] = None,
+    method: Annotated[str, typer.Option(help="prune | retrain.")] = "prune",
+    corpus: Annotated[Optional[Path], typer.Option(help="Text file for retrain.")] = None,
+    force: Force = False,
+    as_json: AsJson = False,
+):
+    """Shrink a tokenizer to VOCAB_SIZE tokens (or build one from scratch for a model_type)."""
+    from .tokenizer import shrink_tokenizer
+
+    result = shrink_tokenizer(source, out, vocab_size=vocab_size, method=method, corpus=corpus,
+                              force=force)
+    data = {k: str(v) if isinstance(v, Path) else v for k, v in vars(result).items()} if hasattr(
+        result, "__dict__") else result
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print(", ".join(f"{k}={v}" for k, v in data.items()))
+
+
+@app.command("check")
+def check_cmd(
+    path: Annotated[Path, typer.Argument(help="A model directory, tiny or real.")],
+    as_json: AsJson = False,
+):
+    """Validate a model directory: load, tokenizer, forward, generate, backward, NaN, reload."""
+    from .check import check_model, dumps, format_report
+
+    report = check_model(path, raise_on_fail=False)
+    print(dumps(report) if as_json else format_report(report))
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _quiet_libraries()
+    try:
+        app(args=argv, standalone_mode=False)
+    except TinyError as e:
+        if os.environ.get("TINYTRIO_DEBUG"):
+            raise
+        if isinstance(e, CheckFailed) and e.report:
+            from .check import format_report
+
+            print(format_report(e.report), file=sys.stderr)
+        print(f"tinytrio: error: {e}", file=sys.stderr)
+        sys.exit(e.exit_code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        print("tinytrio: aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as e:  # click usage errors and the like
+        import click
+
+        if isinstance(e, click.ClickException):
+            if os.environ.get("TINYTRIO_DEBUG"):
+                raise
+            print(f"tinytrio: error: {e.format_message()}", file=sys.stderr)
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Which transformers class to build for a config, and what kind of model it is.
+
+The head class named in `architectures` wins when transformers has it; otherwise the first auto
+mapping that knows the model type, in the order below (a causal LM before a bare base model).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+# (auto mapping name in transformers.models.auto.modeling_auto, task) — first hit wins
+AUTO_ORDER = [
+    ("MODEL_FOR_CAUSAL_LM_MAPPING_NAMES", "text-generation"),
+    ("MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES", "text2text-generation"),
+    ("MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES", "automatic-speech-recognition"),
+    ("MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES", "image-text-to-text"),
+    ("MODEL_FOR_MASKED_LM_MAPPING_NAMES", "fill-mask"),
+    ("MODEL_FOR_IMAGE_CLASSIFICATION_MAPPING_NAMES", "image-classification"),
+    ("MODEL_FOR_CTC_MAPPING_NAMES", "automatic-speech-recognition"),
+    ("MODEL_FOR_AUDIO_CLASSIFICATION_MAPPING_NAMES", "audio-classification"),
+    ("MODEL_MAPPING_NAMES", "feature-extraction"),
+]
+# head-class name suffix -> pipeline task, for the model card's pipeline_tag
+SUFFIX_TASKS = [
+    ("ForCausalLM", "text-generation"), ("ForConditionalGeneration", "text2text-generation"),
+    ("ForSpeechSeq2Seq", "automatic-speech-recognition"), ("ForMaskedLM", "fill-mask"),
+    ("ForImageClassification", "image-classification"), ("ForCTC", "automatic-speech-recognition"),
+    ("ForAudioClassification", "audio-classification"),
+    ("ForSequenceClassification", "text-classification"),
+    ("ForTokenClassification", "token-classification"),
+    ("ForQuestionAnswering", "question-answering"), ("ForObjectDetection", "object-detection"),
+    ("ForDepthEstimation", "depth-estimation"), ("ForImageTextToText", "image-text-to-text"),
+]
+
+
+@lru_cache(maxsize=None)
+def _mapping(name: str) -> dict:
+    mod = importlib.import_module("transformers.models.auto.modeling_auto")
+    return getattr(mod, name, {})
+
+
+def _get_class(name: str):
+    import transformers
+
+    try:
+        return getattr(transformers, name)
+    except (AttributeError, ImportError, RuntimeError):
+        return None
+
+
+def pick_model_class(config: dict):
+    """(class, task) for a config dict: its `architectures` head if native, else by auto mapping."""
+    mt = config["model_type"]
+    for arch in config.get("architectures") or []:
+        cls = _get_class(arch)
+        if cls is not None:
+            return cls, task_of(arch, mt)
+    for mapping, task in AUTO_ORDER:
+        name = _mapping(mapping).get(mt)
+        if isinstance(name, (list, tuple)):
+            name = name[0]
+        cls = _get_class(name) if name else None
+        if cls is not None:
+            return cls, task_of(name, mt)
+    return None, None
+
+
+def task_of(class_name: str, model_type: str) -> str:
+    for suffix, task in SUFFIX_TASKS:
+        if class_name.endswith(suffix):
+            if task == "text2text-generation":  # ForConditionalGeneration is many things
+                for mapping, t in AUTO_ORDER[1:4]:
+                    if _mapping(mapping).get(model_type) == class_name:
+                        return t
+            return task
+    return "feature-extraction"

@@ -1,0 +1,107 @@
+"""Pair a tiny config with a tiny tokenizer: the vocab follows the tokenizer, and every token id
+stored in the config or generation config names the same token string as before.
+
+Ids are translated through the tokenizer's old→new map; an id the tokenizer does not know (a
+config with no tokenizer, or a placeholder the tokenizer lacks) becomes a new special token named
+after its key, so the invariant "every special id < vocab_size and matches the tokenizer" holds.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from .shrink import is_subconfig, is_token_id_key
+
+# token-id keys whose string in a from-scratch tokenizer follows transformers' attribute names
+SPECIAL_ATTRS = {"bos_token_id": "bos_token", "eos_token_id": "eos_token",
+                 "pad_token_id": "pad_token", "unk_token_id": "unk_token",
+                 "sep_token_id": "sep_token", "cls_token_id": "cls_token",
+                 "mask_token_id": "mask_token"}
+# lists of ordinary token ids: entries the tiny tokenizer lacks are dropped, not invented
+LIST_KEYS = ("suppress_tokens", "begin_suppress_tokens", "bad_words_ids")
+
+
+def placeholder_name(key: str) -> str:
+    """`image_token_index` → `<|image|>`: the string for a placeholder a tokenizer lacks."""
+    stem = key
+    for suffix in ("_token_index", "_token_ids", "_token_id", "_index", "_id"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    return f"<|{stem}|>"
+
+
+def token_id_slots(d: dict, path: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Every (path, value) of a token id in a config dict tree."""
+    out = []
+    for key, value in d.items():
+        if is_subconfig(key, value):
+            out += token_id_slots(value, path + (key,))
+        elif is_token_id_key(key) and value is not None:
+            out.append((path + (key,), value))
+    return out
+
+
+def _set(d: dict, path: tuple, value) -> None:
+    for k in path[:-1]:
+        d = d[k]
+    d[path[-1]] = value
+
+
+def remap_ids(d: dict, translate: Callable[[str, int], int | None]) -> None:
+    """Rewrite every token id in place; `translate(key, old_id)` gives the new id or None."""
+    for path, value in token_id_slots(d):
+        key = path[-1]
+        if isinstance(value, int) and not isinstance(value, bool):
+            new = translate(key, value)
+            _set(d, path, new)
+        elif isinstance(value, list):
+            new_list = []
+            for v in value:
+                if isinstance(v, list):  # forced_decoder_ids: [[position, id], …]
+                    t = translate(key, v[-1]) if v and isinstance(v[-1], int) else None
+                    if t is not None:
+                        new_list.append([*v[:-1], t])
+                elif isinstance(v, int):
+                    t = translate(key, v)
+                    if t is not None:
+                        new_list.append(t)
+            _set(d, path, new_list if new_list or not value else None)
+
+
+def padded_vocab(n_tokens: int, original_vocab: int | None, original_tokens: int | None) -> int:
+    """The model's vocab_size: len(tokenizer), padded to 64 only where the original was padded."""
+    if original_vocab and original_tokens and original_vocab > original_tokens and (
+            original_vocab % 64 == 0):
+        return 64 * math.ceil(n_tokens / 64)
+    return n_tokens
+
+
+def set_vocab(d: dict, vocab: int, original_vocab: int | None) -> None:
+    """Set vocab_size wherever it is the text vocab (equal to the original's text vocab)."""
+    for key, value in d.items():
+        if is_subconfig(key, value):
+            set_vocab(value, vocab, original_vocab)
+        elif key == "vocab_size" and isinstance(value, int) and (
+                original_vocab is None or value == original_vocab):
+            d[key] = vocab
+
+
+def text_vocab(d: dict) -> int | None:
+    """The original text vocab: the top-level one, else the text/decoder sub-config's."""
+    if isinstance(d.get("vocab_size"), int):
+        return d["vocab_size"]
+    for key in ("text_config", "decoder", "decoder_config", "language_config", "llm_config"):
+        if isinstance(d.get(key), dict) and isinstance(d[key].get("vocab_size"), int):
+            return d[key]["vocab_size"]
+    sizes = [v for _, v in _all_vocabs(d)]
+    return max(sizes) if sizes else None
+
+
+def _all_vocabs(d: dict):
+    for key, value in d.items():
+        if is_subconfig(key, value):
+            yield from _all_vocabs(value)
+        elif key == "vocab_size" and isinstance(value, int):
+            yield key, value

@@ -1,0 +1,147 @@
+"""What the shrinker knows about config keys, as data.
+
+Every integer in a config is either a *size* (shrunk by the family rule it belongs to), a *token
+id* (remapped into the tiny vocab), a *layer pattern* (kept; it decides how many layers survive)
+or something else (kept unchanged). A key's family is found by exact name first, then by suffix,
+so one table serves all 600 architectures; the per-architecture entries at the bottom exist only
+where a name means something else in one model, each with a one-line reason.
+"""
+
+from __future__ import annotations
+
+# --- size families -------------------------------------------------------------------------------
+# family -> exact key names. Order of lookup: ARCH_KEYS, EXACT, then SUFFIX (longest first).
+EXACT: dict[str, str] = {
+    # model width
+    "hidden_size": "width", "d_model": "width", "n_embd": "width", "embed_dim": "width",
+    "dim": "width", "hidden_dim": "width", "embedding_size": "width", "emb_dim": "width",
+    "word_embed_proj_dim": "width", "projection_dim": "width", "projection_size": "width",
+    "out_hidden_size": "width", "text_hidden_size": "width", "vision_hidden_size": "width",
+    "audio_hidden_size": "width", "encoder_hidden_size": "width", "decoder_hidden_size": "width",
+    "hidden_size_per_layer_input": "width", "attention_hidden_size": "width",
+    "kv_channels": "head_dim", "true_hidden_size": "width", "intra_bottleneck_size": "width",
+    "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
+    "output_hidden_size": "width", "mlp_dim": "ffn",
+    # feed-forward width
+    "intermediate_size": "ffn", "ffn_dim": "ffn", "d_ff": "ffn", "n_inner": "ffn", "dff": "ffn",
+    "dim_feedforward": "ffn", "ffn_hidden_size": "ffn", "dim_ff": "ffn", "d_inner": "ffn",
+    "intermediate_size_mlp": "ffn", "linear_units": "ffn",
+    # attention heads
+    "num_attention_heads": "heads", "n_head": "heads", "n_heads": "heads", "num_heads": "heads",
+    "attention_heads": "heads", "encoder_attention_heads": "heads",
+    "decoder_attention_heads": "heads",
+    "num_key_value_heads": "kv_heads", "num_kv_heads": "kv_heads", "n_head_kv": "kv_heads",
+    "n_kv_heads": "kv_heads",
+    # per-head dims and low ranks
+    "head_dim": "head_dim", "d_kv": "head_dim", "d_head": "head_dim", "dim_head": "head_dim",
+    "attention_head_dim": "head_dim",
+    "q_lora_rank": "rank", "kv_lora_rank": "rank", "o_lora_rank": "rank",
+    "time_step_rank": "rank", "mamba_dt_rank": "rank",
+    # depth
+    "num_hidden_layers": "layers", "n_layer": "layers", "num_layers": "layers",
+    "n_layers": "layers", "depth": "layers", "encoder_layers": "layers",
+    "decoder_layers": "layers", "num_decoder_layers": "layers", "num_encoder_layers": "layers",
+    # mixture of experts
+    "num_experts": "experts", "n_routed_experts": "experts", "num_local_experts": "experts",
+    "moe_num_experts": "experts",
+    "num_experts_per_tok": "topk", "num_experts_per_token": "topk", "moe_topk": "topk",
+    "moe_k": "topk", "top_k": "topk",
+    "n_shared_experts": "shared_experts", "num_shared_experts": "shared_experts",
+    "moe_num_shared_experts": "shared_experts",
+    "n_group": "expert_groups", "num_expert_group": "expert_groups",
+    "topk_group": "topk_groups",
+    # positions and windows
+    "max_position_embeddings": "positions", "n_positions": "positions", "n_ctx": "positions",
+    "max_source_positions": "positions", "max_target_positions": "positions",
+    "max_seq_len": "positions", "max_encoder_position_embeddings": "positions",
+    "max_decoder_position_embeddings": "positions",
+    "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
+    "local_attention": "window", "window_size": "window_tokens",
+    # images
+    "image_size": "image", "patch_size": "keep",
+    # vocabularies that are not the tokenizer's
+    "vocab_size": "vocab",
+}
+
+# suffix -> family, for the long tail (`vision_intermediate_size`, `speech_encoder_layers` …)
+SUFFIX: dict[str, str] = {
+    "_hidden_size": "width", "_hidden_dim": "width", "_embed_dim": "width",
+    "_intermediate_size": "ffn", "_ffn_dim": "ffn", "_intermediate_dim": "ffn",
+    "_attention_heads": "heads", "_num_heads": "heads", "_n_heads": "heads",
+    "_key_heads": "heads", "_value_heads": "heads",
+    "_key_value_heads": "kv_heads", "_kv_heads": "kv_heads",
+    "_head_dim": "head_dim", "_lora_rank": "rank",
+    "_hidden_layers": "layers", "_num_layers": "layers", "_layers": "layers",
+    "_position_embeddings": "positions", "_positions": "positions",
+    "_num_experts": "experts",
+}
+
+# Keys that match a family rule by name but are not sizes of that family.
+NOT_SIZES: frozenset[str] = frozenset({
+    "mlp_only_layers",          # a list of layer indices: a pattern, kept
+    "num_kv_shared_layers",     # gemma3n: count of trailing layers that reuse KV: a pattern
+    "max_window_layers",        # qwen2: threshold, layers beyond it slide: a pattern
+    "first_k_dense_replace", "num_dense_layers", "moe_layer_start_index", "moe_layer_end_index",
+    "num_feat_extract_layers",  # wav2vec2: equals len(conv_dim), the conv stack is a contract
+    "num_nextn_predict_layers", "num_mtp_layers",
+    "type_vocab_size",          # BERT token types: usually 2, a contract with the tokenizer
+    "num_mel_bins", "num_channels", "sampling_rate", "patch_size", "spatial_merge_size",
+    "temporal_patch_size", "merge_size",
+})
+
+# Integer patterns over layer index i: name -> predicate(i, value). They are kept unchanged, and
+# the tiny model keeps enough layers that every distinct kind of layer they describe survives.
+LAYER_PATTERNS = {
+    "first_k_dense_replace": lambda i, v: i < v,
+    "num_dense_layers": lambda i, v: i < v,
+    "attn_layer_period": None,  # paired with attn_layer_offset below
+    "expert_layer_period": None,
+    "decoder_sparse_step": lambda i, v: v > 0 and (i + 1) % v == 0,
+    "moe_layer_freq": lambda i, v: v > 0 and i % v == 0,
+    "sliding_window_pattern": lambda i, v: v > 0 and (i + 1) % v == 0,
+    "_sliding_window_pattern": lambda i, v: v > 0 and (i + 1) % v == 0,
+    "full_attention_interval": lambda i, v: v > 0 and (i + 1) % v == 0,
+    "global_attn_every_n_layers": lambda i, v: v > 0 and i % v == 0,
+    "no_rope_layer_interval": lambda i, v: v > 0 and (i + 1) % v == 0,
+    "interleave_moe_layer_step": lambda i, v: v > 0 and (i + 1) % v == 0,
+    "cross_attention_frequency": lambda i, v: v > 0 and i % v == 0,
+}
+# (period key, offset key): layer i is special when i % period == offset
+PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
+                ("expert_layer_period", "expert_layer_offset")]
+# lists of layer indices; every index that survives is kept, the rest are dropped
+INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes")
+
+# Keys whose value is one or more token ids (besides anything ending in `_token_id(s)` or
+# `_token_index`), remapped into the tiny tokenizer.
+TOKEN_ID_KEYS: frozenset[str] = frozenset({
+    "bos_token_id", "eos_token_id", "pad_token_id", "unk_token_id", "sep_token_id",
+    "cls_token_id", "mask_token_id", "decoder_start_token_id", "forced_bos_token_id",
+    "forced_eos_token_id", "image_token_index", "video_token_index", "audio_token_index",
+    "boi_token_index", "eoi_token_index", "suppress_tokens", "begin_suppress_tokens",
+})
+TOKEN_ID_SUFFIXES = ("_token_id", "_token_ids", "_token_index")
+
+# Keys that hold the number of image tokens per image: tied to the tiny vision tower's grid.
+IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_tokens")
+
+# Per-architecture exceptions: (model_type, key) -> family. One-line reason each.
+ARCH_KEYS: dict[tuple[str, str], str] = {
+    ("mamba", "intermediate_size"): "ffn",   # = expand * hidden in the checkpoint; a size
+    ("falcon", "num_kv_heads"): "kv_heads",  # with multi_query the flag wins; kept in step
+    ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
+    ("bloom", "n_head"): "heads",
+}
+
+# Default tiny sizes.
+DEFAULTS = dict(
+    hidden_size=64,    # model width; heads * head_dim
+    heads=4,           # attention heads (kv heads follow the original's ratio kind)
+    layers=2,          # per stack; raised when a layer pattern needs more to keep every kind
+    experts=4,         # routed experts when the original has more
+    topk=2,            # experts per token when the original routes to more
+    positions=512,     # learned position tables
+    window=32,         # sliding / local attention windows
+    image_grid=4,      # patches per image side
+    max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence
+)

@@ -1,0 +1,393 @@
+"""Shrink a transformers config dict into a tiny one: a pure function, no torch, no disk.
+
+The idea: every integer in a config belongs to a *family* (width, ffn, heads, layers, experts …,
+see registry.py), and each family has one rule. Rules map *values*, not keys, within one config
+level, so that sizes equal before stay equal after (a projector's `out_hidden_size` still equals
+the text model's `hidden_size`). Layer patterns are kept verbatim and decide how many layers
+survive, so every distinct kind of layer is in the tiny model. Token ids are left for pairing.py.
+
+Left out on purpose: anything that needs the model class (derived attributes, validation), which
+build.py does by instantiating the real transformers config.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import OptionError
+from . import registry as R
+
+SUBCONFIG_SKIP = frozenset({"quantization_config", "rope_scaling", "rope_parameters",
+                            "auto_map", "id2label", "label2id", "task_specific_params",
+                            "generation_config", "compression_config"})
+WIDTH_KEYS = ("hidden_size", "d_model", "n_embd", "embed_dim", "dim", "hidden_dim")
+LAYER_KEYS = ("num_hidden_layers", "n_layer", "num_layers", "n_layers", "encoder_layers",
+              "depth")
+
+
+@dataclass(frozen=True)
+class ShrinkSpec:
+    """The tiny sizes asked for. None means the default from registry.DEFAULTS."""
+
+    hidden_size: int | None = None
+    layers: int | None = None
+    heads: int | None = None
+    vocab_size: int | None = None  # the tiny tokenizer's size; None keeps min(original, 1024)
+
+    def get(self, name: str) -> int:
+        value = getattr(self, name, None)
+        return R.DEFAULTS[name] if value is None else value
+
+
+@dataclass
+class ShrinkReport:
+    """What the shrinker did, for the model card and the sweep's fidelity figure."""
+
+    kept: int = 0            # non-size keys unchanged
+    total: int = 0           # non-size keys
+    layer_kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (kept, total)
+    layers: dict[str, tuple[int, int]] = field(default_factory=dict)       # path -> (orig, tiny)
+
+
+def family(key: str, model_type: str | None) -> str | None:
+    """The size family of a config key, or None when it is not a size.
+
+    >>> family("vision_intermediate_size", "llava"), family("rope_theta", "llama")
+    ('ffn', None)
+    """
+    if (model_type, key) in R.ARCH_KEYS:
+        return R.ARCH_KEYS[(model_type, key)]
+    if key in R.NOT_SIZES:
+        return None
+    if key in R.EXACT:
+        return R.EXACT[key]
+    for suffix in sorted(R.SUFFIX, key=len, reverse=True):
+        if key.endswith(suffix):
+            return R.SUFFIX[suffix]
+    return None
+
+
+def is_token_id_key(key: str) -> bool:
+    return key in R.TOKEN_ID_KEYS or key.endswith(R.TOKEN_ID_SUFFIXES)
+
+
+def is_subconfig(key: str, value: Any) -> bool:
+    return isinstance(value, dict) and key not in SUBCONFIG_SKIP and (
+        "model_type" in value or key.endswith("_config"))
+
+
+def _int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _round(v: float, multiple: int, lo: int, hi: int) -> int:
+    return int(min(hi, max(lo, multiple * round(v / multiple))))
+
+
+# --- layer patterns ------------------------------------------------------------------------------
+
+def _layer_kinds(d: dict, n: int) -> list[tuple]:
+    """One hashable kind per layer, from every per-layer list, index list and integer pattern."""
+    columns: list[list] = []
+    for key, value in d.items():
+        if isinstance(value, list) and len(value) == n and n > 1 and (
+                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
+            columns.append([repr(x) for x in value])
+    for key in R.INDEX_LISTS:
+        if isinstance(d.get(key), list):
+            idx = set(d[key])
+            columns.append([i in idx for i in range(n)])
+    for key, pred in R.LAYER_PATTERNS.items():
+        if pred is not None and _int(d.get(key)):
+            columns.append([pred(i, d[key]) for i in range(n)])
+    for period_key, offset_key in R.PERIOD_PAIRS:
+        if _int(d.get(period_key)) and d[period_key] > 0:
+            p, o = d[period_key], d.get(offset_key) or 0
+            columns.append([i % p == o for i in range(n)])
+    return [tuple(col[i] for col in columns) for i in range(n)]
+
+
+def choose_layers(d: dict, n: int, wanted: int | None, where: str) -> list[int]:
+    """Indices of the layers to keep: the shortest prefix holding every kind, at least `wanted`.
+
+    >>> choose_layers({"layer_types": ["s", "s", "s", "f"] * 2}, 8, None, "")
+    [0, 1, 2, 3]
+    """
+    kinds = _layer_kinds(d, n)
+    target = min(n, wanted if wanted is not None else R.DEFAULTS["layers"])
+    distinct = set(kinds)
+    seen: set = set()
+    prefix = n
+    for i, k in enumerate(kinds):
+        seen.add(k)
+        if seen == distinct:
+            prefix = i + 1
+            break
+    has_int_pattern = any(_int(d.get(k)) for k in R.LAYER_PATTERNS) or any(
+        _int(d.get(p)) for p, _ in R.PERIOD_PAIRS)
+    if wanted is not None and wanted < len(distinct):
+        raise OptionError(
+            f"--layers {wanted} cannot keep every kind of layer of {where or 'this model'} "
+            f"({len(distinct)} distinct kinds); use --layers {max(len(distinct), prefix)}")
+    if prefix <= max(target, R.DEFAULTS["max_layers_prefix"]) or has_int_pattern:
+        if wanted is not None and has_int_pattern and wanted < prefix:
+            raise OptionError(
+                f"--layers {wanted} cannot keep the layer pattern of {where or 'this model'}: "
+                f"the first layer of every kind appears within {prefix} layers; "
+                f"use --layers {prefix}")
+        return list(range(max(target, prefix)))
+    # a long list pattern: keep the first layer of each kind, in order, then fill from the start
+    firsts = sorted({kinds.index(k) for k in distinct})
+    rest = [i for i in range(n) if i not in firsts][: max(0, target - len(firsts))]
+    return sorted(firsts + rest)
+
+
+def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
+    for key, value in list(d.items()):
+        if isinstance(value, list) and len(value) == n and n > 1 and (
+                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
+            d[key] = [value[i] for i in keep]
+    for key in R.INDEX_LISTS:
+        if isinstance(d.get(key), list):
+            d[key] = [keep.index(i) for i in d[key] if i in keep]
+    for key in ("vision_feature_layer", "select_layer"):
+        v = d.get(key)
+        if _int(v) or isinstance(v, list):
+            d[key] = _clamp_layer_index(v, len(keep))
+
+
+def _clamp_layer_index(v, n_layers: int):
+    """Hidden-state indices stay inside the tiny stack (n_layers + 1 hidden states)."""
+    if isinstance(v, list):
+        out = [_clamp_layer_index(x, n_layers) for x in v]
+        return list(dict.fromkeys(out)) if len(set(out)) < len(out) else out
+    if v < 0:
+        return max(v, -(n_layers + 1))
+    return min(v, n_layers)
+
+
+# --- one config level ----------------------------------------------------------------------------
+
+class _Level:
+    """Shrinks one config dict (no recursion); remembers what the parent needs to know."""
+
+    def __init__(self, d: dict, spec: ShrinkSpec, path: str, report: ShrinkReport):
+        self.d, self.spec, self.path, self.report = d, spec, path, report
+        self.mt = d.get("model_type")
+        self.grid: tuple[int, int] | None = None  # (original, tiny) patches per image side
+
+    def width0(self) -> int | None:
+        for k in WIDTH_KEYS:
+            if _int(self.d.get(k)):
+                return self.d[k]
+        return None
+
+    def run(self) -> dict:
+        d, spec = self.d, self.spec
+        H = spec.get("hidden_size")
+        H0 = self.width0()
+        heads0 = next((d[k] for k in ("num_attention_heads", "n_head", "num_heads", "n_heads",
+                                      "encoder_attention_heads") if _int(d.get(k))), None)
+        A = spec.get("heads")
+        if heads0 is not None and heads0 < A and H % heads0 == 0 and spec.heads is None:
+            A = heads0
+        if H % A:
+            raise OptionError(f"--hidden-size {H} is not divisible by --heads {A}; "
+                              f"heads must divide the hidden size")
+        head_dims = [v for k, v in d.items() if _int(v) and family(k, self.mt) == "head_dim"]
+        hd_max = max(head_dims) if head_dims else None
+        self._layers()
+        new: dict[str, Any] = {}
+        for key, value in d.items():
+            fam = family(key, self.mt)
+            if fam is None or fam == "keep" or is_token_id_key(key):
+                continue
+            if _int(value):
+                new[key] = self._rule(fam, key, value, H, H0, A, heads0, hd_max)
+            elif isinstance(value, list) and value and all(_int(x) for x in value) and fam in (
+                    "width", "ffn"):
+                top = max(value)
+                new[key] = [_round(x * H / top, 8, 8, 4 * H) for x in value]
+        d.update({k: v for k, v in new.items() if v is not None})
+        self._experts()
+        self._image()
+        return d
+
+    def _rule(self, fam, key, v, H, H0, A, heads0, hd_max):
+        spec = self.spec
+        if fam == "width":
+            return H if v >= H else v
+        if fam == "ffn":
+            scale = H / H0 if H0 else min(1.0, 2 * H / v)
+            return _round(v * scale, 16, 16, 4 * H) if v > 16 else v
+        if fam == "heads":  # value-consistent: 32 value heads over 16 key heads stay 2:1
+            if heads0 and v != heads0 and v * A % heads0 == 0:
+                return max(1, v * A // heads0)
+            return A if v >= A else v
+        if fam == "kv_heads":
+            if heads0 is None or v >= heads0:
+                return A
+            if v == 1:
+                return 1
+            return max(2, A // 2) if A >= 4 else 1  # GQA stays strictly between MQA and MHA
+        if fam == "head_dim":
+            base = H // A
+            return max(2, 2 * round(base * v / hd_max / 2)) if hd_max else base
+        if fam == "rank":
+            return min(v, max(4, H // 2))
+        if fam == "layers":
+            return None  # handled by _layers
+        if fam == "positions":
+            return min(v, R.DEFAULTS["positions"])
+        if fam == "window":
+            return min(v, R.DEFAULTS["window"])
+        if fam == "vocab":
+            return None  # pairing sets the text vocab; other vocabularies are contracts
+        if fam in ("experts", "topk", "shared_experts", "expert_groups", "topk_groups", "image"):
+            return None  # handled together in _experts / _image
+        return None
+
+    def _layers(self) -> None:
+        d = self.d
+        main = next((k for k in LAYER_KEYS if _int(d.get(k))), None)
+        wanted = self.spec.layers
+        for key, value in list(d.items()):
+            if family(key, self.mt) != "layers" or not _int(value) or value < 1:
+                continue
+            if key == main:
+                kinds0 = set(_layer_kinds(d, value))
+                keep = choose_layers(d, value, wanted, self.path or self.mt or "")
+                _apply_layers(d, value, keep)
+                d[key] = len(keep)
+                kinds = set(_layer_kinds(d, len(keep)))
+                self.report.layers[self.path or "."] = (value, len(keep))
+                self.report.layer_kinds[self.path or "."] = (len(kinds & kinds0), len(kinds0))
+            else:
+                d[key] = min(value, wanted if wanted is not None else R.DEFAULTS["layers"])
+
+    def _experts(self) -> None:
+        d = self.d
+        ekey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "experts"), None)
+        if ekey is None or d[ekey] <= 1:
+            return
+        E0 = d[ekey]
+        tkey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "topk"), None)
+        k0 = d[tkey] if tkey else 1
+        gkey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "expert_groups"),
+                    None)
+        tgkey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "topk_groups"),
+                     None)
+        k = min(k0, R.DEFAULTS["topk"])
+        if gkey and d[gkey] > 1:
+            g0 = d[gkey]
+            g = min(g0, 2)
+            tg0 = d[tgkey] if tgkey else g0
+            tg = g if tg0 >= g0 else max(1, min(tg0, g - 1))  # keep "route to a subset of groups"
+            per_group = max(2, math.ceil(k / tg))              # each group must hold top-2 scores
+            E = min(E0, g * per_group)
+            d[gkey] = g
+            if tgkey:
+                d[tgkey] = tg
+        else:
+            E = min(E0, max(R.DEFAULTS["experts"], k + 1 if k < E0 else k))
+        if k0 < E0:
+            k = min(k, E - 1)  # real routing: top-k strictly below the number of experts
+        d[ekey] = E
+        for key, v in list(d.items()):
+            fam = family(key, self.mt)
+            if fam == "experts" and _int(v) and v > 1:
+                d[key] = E
+            elif fam == "topk" and _int(v) and v > 1:
+                d[key] = min(v, k)
+            elif fam == "shared_experts" and _int(v) and v > 1:
+                d[key] = 1
+
+    def _image(self) -> None:
+        d = self.d
+        size, patch = d.get("image_size"), d.get("patch_size")
+        if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
+            size = max(size)
+        if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
+            if _int(size) and not _int(patch):
+                d["image_size"] = min(size, 32)
+            return
+        grid0 = size // patch
+        merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)
+        grid = min(grid0, max(R.DEFAULTS["image_grid"], merge))
+        grid -= grid % merge
+        grid = max(grid, merge)
+        self.grid = (grid0, grid)
+        d["image_size"] = ([grid * patch] * 2 if isinstance(d["image_size"], list)
+                           else grid * patch)
+
+
+def _image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
+    """`image_seq_length` & co. follow the tiny vision grid (576 = 24² → 16 = 4²)."""
+    if not grids:
+        return
+    grid0, grid = grids[0]
+    for key in R.IMAGE_TOKEN_COUNTS:
+        v = d.get(key)
+        if not _int(v) or v <= 0:
+            continue
+        if v == grid0 * grid0 + 1:  # a CLS token rides along
+            d[key] = grid * grid + 1
+        else:  # pooled tokens: the side must divide the grid (gemma3 pools 64² patches to 16²)
+            side = max(1, round(math.sqrt(v) * grid / grid0))
+            side = max(s for s in range(1, side + 1) if grid % s == 0)
+            d[key] = side * side
+
+
+# --- the tree ------------------------------------------------------------------------------------
+
+def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, ShrinkReport]:
+    """Shrink every size of a config dict (and its sub-configs); keep everything else.
+
+    >>> tiny, _ = shrink_config({"model_type": "llama", "hidden_size": 4096,
+    ...     "num_attention_heads": 32, "num_key_value_heads": 8, "num_hidden_layers": 32})
+    >>> tiny["hidden_size"], tiny["num_attention_heads"], tiny["num_key_value_heads"]
+    (64, 4, 2)
+    """
+    report = ShrinkReport()
+    original = config
+    tiny = copy.deepcopy(config)
+    grids: list[tuple[int, int]] = []
+
+    def walk(d: dict, path: str) -> None:
+        for key, value in d.items():
+            if is_subconfig(key, value):
+                walk(value, f"{path}.{key}" if path else key)
+        level = _Level(d, spec, path, report)
+        level.run()
+        if level.grid:
+            grids.append(level.grid)
+        _image_token_counts(d, grids)
+
+    walk(tiny, "")
+    report.kept, report.total = fidelity(original, tiny)
+    return tiny, report
+
+
+def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple[int, int]:
+    """(non-size keys kept unchanged, non-size keys in the original), over the whole tree."""
+    kept = total = 0
+    mt = original.get("model_type", model_type)
+    for key, value in original.items():
+        if is_subconfig(key, value):
+            k, t = fidelity(value, tiny.get(key) or {}, mt)
+            kept, total = kept + k, total + t
+            continue
+        if family(key, mt) not in (None, "keep") or is_token_id_key(key):
+            continue
+        if key in ("vocab_size", "transformers_version", "_name_or_path") or key in R.INDEX_LISTS:
+            continue
+        if isinstance(value, list) and any(k in key for k in ("layer", "block")):
+            continue  # per-layer lists are cut by design; their kinds are counted separately
+        if key in R.IMAGE_TOKEN_COUNTS or key in ("vision_feature_layer", "select_layer"):
+            continue
+        total += 1
+        kept += tiny.get(key, object()) == value
+    return kept, total

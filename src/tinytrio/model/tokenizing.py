@@ -1,0 +1,116 @@
+"""The model side of the tokenizer: pick how to get a tiny tokenizer for a model SOURCE, make sure
+every token id the config names exists in it, and translate the config's ids.
+
+`--tokenizer auto`: shrink the source's tokenizer if it has one, else build one from scratch with
+the architecture's own tokenizer class. `none`: no tokenizer, ids folded into the tiny vocab.
+Anything else: a tokenizer SOURCE (path, Hub id or model_type).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import OptionError
+from . import pairing
+
+STANDARD = frozenset(pairing.SPECIAL_ATTRS)
+
+
+def tiny_tokenizer_for(resolved, original: dict, recipe):
+    """A TinyTokenizer paired with this model, or None for `--tokenizer none`."""
+    from .. import tokenizer as T
+
+    choice = recipe.tokenizer
+    if choice == "none":
+        return None
+    vocab = recipe.vocab_size
+    mt = original["model_type"]
+    placeholders = _placeholders(original)
+    if choice == "auto":
+        if resolved.directory is not None and T.find_tokenizer_files(resolved.directory):
+            tok = T.tokenizer_from_source(resolved.directory, vocab)
+        else:
+            tok = T.tokenizer_from_scratch(mt, vocab, extra_special_tokens=placeholders)
+    elif Path(choice).expanduser().exists():
+        tok = T.tokenizer_from_source(Path(choice).expanduser(), vocab)
+    elif choice in _model_types():
+        tok = T.tokenizer_from_scratch(choice, vocab, extra_special_tokens=placeholders)
+    else:
+        from ..sources import HUB_ID, hub_snapshot
+
+        if not HUB_ID.match(choice):
+            raise OptionError(f"--tokenizer {choice!r} is not auto, none, a path, a model_type or "
+                              f"a Hub id")
+        tok = T.tokenizer_from_source(hub_snapshot(choice, _TOKENIZER_PATTERNS), vocab)
+    _ensure_ids_exist(original, tok)
+    return tok
+
+
+_TOKENIZER_PATTERNS = ["tokenizer*", "*.tiktoken", "tekken.json", "vocab*", "merges.txt",
+                       "*.model", "special_tokens_map.json", "added_tokens.json", "chat_template.*"]
+
+
+def _model_types():
+    from ..sources import model_types
+
+    return model_types()
+
+
+def _placeholders(config: dict) -> list[str]:
+    """Strings for the multimodal / extra token ids a from-scratch tokenizer must carry."""
+    names = []
+    for path, value in pairing.token_id_slots(config):
+        key = path[-1]
+        if key in STANDARD or key in pairing.LIST_KEYS or key == "decoder_start_token_id":
+            continue
+        if isinstance(value, int):
+            names.append(pairing.placeholder_name(key))
+    return sorted(dict.fromkeys(names))
+
+
+def _lookup(tok, key: str, old: int) -> int | None:
+    """The tiny id for an original id, or None when the tiny tokenizer has no such token."""
+    t = tok.tokenizer
+    if tok.id_map:
+        if old in tok.id_map:
+            return tok.id_map[old]
+    elif key in pairing.SPECIAL_ATTRS:
+        new = getattr(t, pairing.SPECIAL_ATTRS[key] + "_id", None)
+        if isinstance(new, int):
+            return new
+    name = pairing.placeholder_name(key)
+    new = t.convert_tokens_to_ids(name)
+    if isinstance(new, int) and new != getattr(t, "unk_token_id", None):
+        return new
+    if key == "decoder_start_token_id":  # seq2seq models without one start from bos / pad
+        return getattr(t, "bos_token_id", None) or getattr(t, "pad_token_id", None)
+    return None
+
+
+def _ensure_ids_exist(config: dict, tok) -> None:
+    """Add a special token for each single id (not a list of ordinary ids) the tokenizer lacks."""
+    missing = []
+    for path, value in pairing.token_id_slots(config):
+        key = path[-1]
+        if isinstance(value, int) and key not in pairing.LIST_KEYS and \
+                _lookup(tok, key, value) is None:
+            missing.append(pairing.placeholder_name(key))
+    if missing:
+        tok.tokenizer.add_tokens(sorted(dict.fromkeys(missing)), special_tokens=True)
+
+
+def remap_token_ids(d: dict, tok, vocab: int) -> None:
+    """Rewrite every token id in the config dict `d` into the tiny vocab, in place."""
+    folded: dict[int, int] = {}
+
+    def translate(key: str, old: int) -> int | None:
+        if tok is None:  # no tokenizer: keep ids that fit, fold the rest into the top of the vocab
+            if 0 <= old < vocab:
+                return old
+            return folded.setdefault(old, vocab - 1 - len(folded))
+        new = _lookup(tok, key, old)
+        if new is None and key not in pairing.LIST_KEYS and old is not None:
+            return None
+        return new
+
+    pairing.remap_ids(d, translate)

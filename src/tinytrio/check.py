@@ -177,6 +177,9 @@ def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True)
     """Run the checks on a model directory; return the report, raise CheckFailed if one fails."""
     import torch
 
+    from ._quiet import quiet_transformers
+
+    quiet_transformers()
     path = Path(path)
     if not (path / "config.json").is_file():
         raise SourceError(f"{path} is not a model directory (no config.json)")

@@ -99,6 +99,9 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
     """
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
+    from .._quiet import quiet_transformers
+
+    quiet_transformers()
     recipe = Recipe(str(source), hidden_size, layers, heads, vocab_size, tokenizer, dtype, seed,
                     shard_size, tuple(set))
     _validate_options(recipe)
@@ -169,6 +172,7 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
             from ..check import check_model
 
             result.check = check_model(tmp, fast=True)
+            result.check["path"] = str(result.path)
         result.seconds = round(time.perf_counter() - t0, 3)
     return result
 

@@ -75,10 +75,12 @@ def _qwen_patches(config, batch: int, gen: torch.Generator) -> dict:
     return {"pixel_values": pv, "image_grid_thw": grid, "_tokens_per_image": n // (merge * merge)}
 
 
-# model_type of the vision config -> a builder of image inputs (for layouts that are not [B,C,H,W])
-LAYOUTS = {
-    "qwen2_vl": _qwen_patches, "qwen2_5_vl": _qwen_patches, "qwen3_vl": _qwen_patches,
-}
+# image layouts that are not [B, C, H, W]: (predicate on the vision config, builder)
+LAYOUTS = [
+    # Qwen-VL, GLM-4V and kin: a temporal patch and a spatial merge mean flattened patches
+    (lambda vc: hasattr(vc, "temporal_patch_size") and hasattr(vc, "spatial_merge_size"),
+     _qwen_patches),
+]
 
 
 def _image_token_id(config):
@@ -101,7 +103,9 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
         inputs["input_ids"] = text_ids(config, batch, SEQ, gen)
         if "attention_mask" in params:
             inputs["attention_mask"] = torch.ones_like(inputs["input_ids"])
-    if main == "pixel_values" or ("pixel_values" in params and _image_token_id(config) is not None):
+    if main == "pixel_values" or "pixel_values" in params and (
+            _image_token_id(config) is not None or _required(params["pixel_values"])
+            or getattr(config, "vision_config", None) is not None):
         inputs.update(_images(model, config, batch, gen, inputs))
     elif main == "input_features":
         inputs["input_features"] = _features(config, batch, gen)
@@ -114,7 +118,13 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
         inputs["decoder_input_ids"] = dec
     if labels:
         inputs.update(make_labels(model, inputs, batch, gen))
-    return inputs
+    dtype = getattr(model, "dtype", None)
+    return {k: v.to(dtype) if dtype is not None and v.is_floating_point() else v
+            for k, v in inputs.items()}
+
+
+def _required(param: inspect.Parameter) -> bool:
+    return param.default is inspect.Parameter.empty
 
 
 def _features(config, batch: int, gen: torch.Generator) -> torch.Tensor:
@@ -129,7 +139,7 @@ def _features(config, batch: int, gen: torch.Generator) -> torch.Tensor:
 
 def _images(model, config, batch, gen, inputs) -> dict:
     vc = _image_config(config)
-    layout = LAYOUTS.get(getattr(vc, "model_type", ""))
+    layout = next((build for match, build in LAYOUTS if match(vc)), None)
     extra = layout(config, batch, gen) if layout else {"pixel_values": pixel_values(config, batch,
                                                                                     gen)}
     token = _image_token_id(config)
@@ -141,6 +151,8 @@ def _images(model, config, batch, gen, inputs) -> dict:
     inputs["input_ids"] = torch.cat([torch.full((batch, n), token), ids], dim=1)
     if "attention_mask" in inputs:
         inputs["attention_mask"] = torch.ones_like(inputs["input_ids"])
+    if "mm_token_type_ids" in inspect.signature(model.forward).parameters:  # M-RoPE: 1 = image
+        extra["mm_token_type_ids"] = (inputs["input_ids"] == token).long()
     return extra
 
 

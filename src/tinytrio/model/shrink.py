@@ -199,6 +199,8 @@ class _Level:
                               f"heads must divide the hidden size")
         head_dims = [v for k, v in d.items() if _int(v) and family(k, self.mt) == "head_dim"]
         hd_max = max(head_dims) if head_dims else None
+        hd0 = d.get("head_dim") if _int(d.get("head_dim")) else (
+            H0 // heads0 if H0 and heads0 else None)
         self._layers()
         new: dict[str, Any] = {}
         for key, value in d.items():
@@ -212,6 +214,11 @@ class _Level:
                 top = max(value)
                 new[key] = [_round(x * H / top, 8, 8, 4 * H) for x in value]
         d.update({k: v for k, v in new.items() if v is not None})
+        hd = d.get("head_dim") if _int(d.get("head_dim")) else H // A
+        if hd0:
+            for key in ("rope_parameters", "rope_scaling"):
+                if isinstance(d.get(key), dict):
+                    d[key] = shrink_rope(d[key], hd0, hd)
         self._experts()
         self._image()
         return d
@@ -322,6 +329,42 @@ class _Level:
         self.grid = (grid0, grid)
         d["image_size"] = ([grid * patch] * 2 if isinstance(d["image_size"], list)
                            else grid * patch)
+
+
+def shrink_rope(rope: dict, head_dim0: int, head_dim: int) -> dict:
+    """Per-frequency lists follow the head dim: longrope's factors are resampled to the new number
+    of frequencies, mrope sections rescaled to sum to head_dim/2 (nested per-layer-type dicts too).
+
+    >>> shrink_rope({"rope_type": "default", "mrope_section": [16, 24, 24]}, 128, 16)
+    {'rope_type': 'default', 'mrope_section': [2, 3, 3]}
+    """
+    out = {}
+    for key, value in rope.items():
+        if isinstance(value, dict):
+            out[key] = shrink_rope(value, head_dim0, head_dim)
+        elif key == "mrope_section" and isinstance(value, list) and sum(value) == head_dim0 // 2:
+            out[key] = _apportion(value, head_dim // 2)
+        elif key.endswith("_factor") and isinstance(value, list) and len(value) > 1:
+            n = max(1, round(len(value) * head_dim / head_dim0))
+            out[key] = [value[round(i * (len(value) - 1) / max(1, n - 1))] for i in range(n)]
+        else:
+            out[key] = value
+    return out
+
+
+def _apportion(parts: list[int], total: int) -> list[int]:
+    """Scale integer parts to a new total, largest remainder first, each part at least 1."""
+    raw = [p * total / sum(parts) for p in parts]
+    out = [max(1, int(r)) for r in raw]
+    order = sorted(range(len(parts)), key=lambda i: raw[i] - int(raw[i]), reverse=True)
+    i = 0
+    while sum(out) < total:
+        out[order[i % len(order)]] += 1
+        i += 1
+    while sum(out) > total:
+        j = max(range(len(out)), key=lambda k: out[k])
+        out[j] -= 1
+    return out
 
 
 def _image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:

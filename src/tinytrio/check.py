@@ -72,9 +72,7 @@ def check_tokenizer(ctx: Ctx) -> str:
         warnings.simplefilter("ignore")
         tok = AutoTokenizer.from_pretrained(ctx.path)
     ctx.tokenizer = tok
-    vocab = ctx.model.get_input_embeddings().weight.shape[0] if hasattr(
-        ctx.model, "get_input_embeddings") and ctx.model.get_input_embeddings() is not None \
-        else None
+    vocab = _vocab_rows(ctx.model)
     if vocab is not None and len(tok) > vocab:
         raise AssertionError(f"tokenizer has {len(tok)} tokens but the model's embedding has "
                              f"only {vocab} rows")
@@ -87,6 +85,16 @@ def check_tokenizer(ctx: Ctx) -> str:
     if ids and vocab is not None and max(ids) >= vocab:
         raise AssertionError(f"tokenizer produced id {max(ids)} >= vocab {vocab}")
     return f"{len(tok)} tokens"
+
+
+def _vocab_rows(model) -> int | None:
+    import torch
+
+    try:
+        emb = model.get_input_embeddings()
+    except (NotImplementedError, AttributeError):
+        return None
+    return emb.weight.shape[0] if isinstance(emb, torch.nn.Embedding) else None
 
 
 def check_forward(ctx: Ctx) -> str:

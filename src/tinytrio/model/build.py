@@ -263,7 +263,12 @@ def _generation_config(model, resolved, tok, vocab: int):
         remap_token_ids(data, tok, vocab)
         with contextlib.suppress(Exception):
             return GenerationConfig.from_dict(data)
-    return GenerationConfig.from_model_config(model.config)
+    gen = GenerationConfig.from_model_config(model.config)
+    if getattr(model.config, "is_encoder_decoder", False) and gen.decoder_start_token_id is None:
+        # transformers' T5 default config names no start token; T5 starts decoding from pad
+        gen.decoder_start_token_id = gen.pad_token_id if gen.pad_token_id is not None \
+            else gen.bos_token_id
+    return gen
 
 
 def _main_sizes(original: dict, tiny: dict) -> dict:

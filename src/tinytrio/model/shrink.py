@@ -239,7 +239,16 @@ class _Level:
                 return A
             if v == 1:
                 return 1
-            return max(2, A // 2) if A >= 4 else 1  # GQA stays strictly between MQA and MHA
+            # GQA stays strictly between MQA and MHA: the original ratio if it fits, else the
+            # largest proper divisor of the heads
+            if A * v % heads0 == 0 and 1 < A * v // heads0 < A:
+                return A * v // heads0
+            divisors = [x for x in range(2, A) if A % x == 0]
+            if not divisors:
+                raise OptionError(f"{A} heads cannot keep grouped-query attention ({heads0} heads,"
+                                  f" {v} kv heads): kv heads must divide heads and lie strictly "
+                                  f"between 1 and {A}; use --heads 4")
+            return min((x for x in divisors if x >= A * v / heads0), default=max(divisors))
         if fam == "head_dim":
             base = H // A
             return max(2, 2 * round(base * v / hd_max / 2)) if hd_max else base
@@ -247,7 +256,9 @@ class _Level:
             return min(v, max(4, H // 2))
         if fam == "layers":
             return None  # handled by _layers
-        if fam == "positions":
+        if fam == "positions":  # rotary models have no position table, and their scaling
+            if any(k in self.d for k in ("rope_parameters", "rope_scaling", "rope_theta")):
+                return v  # (yarn, longrope) reads max_position_embeddings: keep it
             return min(v, R.DEFAULTS["positions"])
         if fam == "window":
             return min(v, R.DEFAULTS["window"])
@@ -432,5 +443,15 @@ def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple
         if key in R.IMAGE_TOKEN_COUNTS or key in ("vision_feature_layer", "select_layer"):
             continue
         total += 1
-        kept += tiny.get(key, object()) == value
+        if key in ("rope_parameters", "rope_scaling") and isinstance(value, dict):
+            kept += _rope_kind(tiny.get(key)) == _rope_kind(value)
+        else:
+            kept += tiny.get(key, object()) == value
     return kept, total
+
+
+def _rope_kind(rope):
+    """A rope dict without its per-frequency lists (they follow the head dim by design)."""
+    if not isinstance(rope, dict):
+        return rope
+    return {k: _rope_kind(v) for k, v in rope.items() if not isinstance(v, list)}

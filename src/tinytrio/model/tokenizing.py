@@ -25,6 +25,8 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
         return None
     vocab = recipe.vocab_size
     mt = original["model_type"]
+    if pairing.text_vocab(original) is None and choice == "auto":
+        return None  # no text vocabulary (ViT, ResNet …): nothing to tokenize
     placeholders = _placeholders(original)
     if choice == "auto":
         if resolved.directory is not None and T.find_tokenizer_files(resolved.directory):

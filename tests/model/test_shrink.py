@@ -1,0 +1,168 @@
+"""The pure shrinker: known answers on real configs, properties over sizes and architectures."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tinytrio.errors import OptionError
+from tinytrio.model.shrink import ShrinkSpec, choose_layers, family, shrink_config, shrink_rope
+from tinytrio.sources import normalized_config
+
+from ..conftest import CONFIGS
+
+
+def load(name):
+    path = next(p for p in CONFIGS if p.stem == name)
+    return normalized_config(json.loads(path.read_text()))
+
+
+def test_llama3_gqa_and_rope_scaling_kept():
+    orig = load("meta-llama__Llama-3.1-8B")
+    tiny, report = shrink_config(orig)
+    assert (tiny["hidden_size"], tiny["num_attention_heads"], tiny["num_key_value_heads"]) == (
+        64, 4, 2)  # GQA stays GQA
+    assert tiny["rope_parameters"] == orig["rope_parameters"]
+    assert tiny["rope_parameters"]["rope_type"] == "llama3"
+    assert report.kept == report.total
+
+
+def test_deepseek_v3_moe_groups_mla_dense_first():
+    orig = load("deepseek-ai__DeepSeek-V3")
+    tiny, report = shrink_config(orig)
+    assert tiny["first_k_dense_replace"] == orig["first_k_dense_replace"] == 3
+    assert tiny["num_hidden_layers"] == 4  # 3 dense + 1 MoE: both kinds survive
+    assert report.layer_kinds["."] == (2, 2)
+    e, k, g, tg = (tiny[x] for x in ("n_routed_experts", "num_experts_per_tok", "n_group",
+                                     "topk_group"))
+    assert k < e and e >= 2 and e % g == 0 and tg < g  # real, grouped routing
+    assert tiny["n_shared_experts"] == 1
+    assert tiny["q_lora_rank"] < orig["q_lora_rank"] and tiny["kv_lora_rank"] < orig["kv_lora_rank"]
+    assert tiny["qk_rope_head_dim"] % 2 == 0 and tiny["qk_rope_head_dim"] < tiny["qk_nope_head_dim"]
+
+
+def test_gemma2_alternation_and_softcapping():
+    orig = load("google__gemma-2-9b")
+    tiny, _ = shrink_config(orig)
+    assert set(tiny["layer_types"]) == set(orig["layer_types"])
+    assert tiny["layer_types"] == orig["layer_types"][: len(tiny["layer_types"])]
+    assert tiny["attn_logit_softcapping"] == 50.0 and tiny["final_logit_softcapping"] == 30.0
+    assert tiny["sliding_window"] < orig["sliding_window"]
+
+
+def test_gemma3_pattern_prefix_keeps_full_attention():
+    orig = load("google__gemma-3-1b-it")
+    tiny, report = shrink_config(orig)
+    assert tiny["num_hidden_layers"] == 6  # five sliding, then the first full layer
+    assert tiny["layer_types"][-1] == "full_attention"
+    assert report.layer_kinds["."] == (2, 2)
+
+
+def test_falcon_multi_query_71_heads():
+    orig = load("tiiuae__falcon-7b")
+    assert orig["num_attention_heads"] == 71 and orig["multi_query"] is True
+    tiny, _ = shrink_config(orig)
+    assert tiny["multi_query"] is True
+    assert tiny["hidden_size"] % tiny["num_attention_heads"] == 0
+
+
+def test_jamba_hybrid_period_offset_survives():
+    orig = load("ai21labs__Jamba-v0.1")
+    tiny, report = shrink_config(orig)
+    assert tiny["num_hidden_layers"] == 5  # attention first appears at layer 4
+    assert (tiny["attn_layer_period"], tiny["attn_layer_offset"]) == (8, 4)
+    assert report.layer_kinds["."] == (3, 3)
+
+
+def test_whisper_keeps_mel_bins_and_shrinks_positions():
+    orig = load("openai__whisper-large-v3")
+    tiny, _ = shrink_config(orig)
+    assert tiny["num_mel_bins"] == 128
+    assert tiny["max_source_positions"] < orig["max_source_positions"]
+
+
+def test_llava_image_tokens_follow_the_tiny_grid():
+    orig = load("llava-hf__llava-1.5-7b-hf")
+    orig["image_seq_length"] = 576
+    tiny, _ = shrink_config(orig)
+    v = tiny["vision_config"]
+    grid = v["image_size"] // v["patch_size"]
+    assert v["patch_size"] == 14 and tiny["image_seq_length"] == grid * grid
+
+
+def test_longrope_factors_follow_head_dim():
+    orig = load("microsoft__Phi-3-mini-128k-instruct")
+    tiny, _ = shrink_config(orig)
+    head_dim = tiny["hidden_size"] // tiny["num_attention_heads"]
+    assert len(tiny["rope_parameters"]["short_factor"]) == head_dim // 2
+    assert shrink_rope({"mrope_section": [16, 24, 24]}, 128, 16) == {"mrope_section": [2, 3, 3]}
+
+
+def test_families():
+    assert family("vision_intermediate_size", "x") == "ffn"
+    assert family("speech_encoder_layers", "x") == "layers"
+    assert family("num_key_value_heads", "x") == "kv_heads"
+    assert family("rope_theta", "x") is None
+    assert family("mlp_only_layers", "x") is None
+
+
+def test_layers_option_below_pattern_is_refused():
+    orig = load("google__gemma-3-1b-it")
+    with pytest.raises(OptionError, match="cannot keep"):
+        shrink_config(orig, ShrinkSpec(layers=1))
+    assert choose_layers({"mlp_only_layers": [0]}, 10, None, "") == [0, 1]
+
+
+ARCHS = ["llama", "mistral", "mixtral", "qwen3_moe", "deepseek_v3", "gemma2", "gemma3_text",
+         "falcon", "bloom", "gpt2", "t5", "bart", "whisper", "vit", "bert", "jamba", "qwen3_next",
+         "llava", "qwen2_vl", "gpt_neox", "phi3", "mamba"]
+
+
+def _default(mt):
+    from tinytrio.sources import default_config
+
+    return normalized_config(default_config(mt))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mt=st.sampled_from(ARCHS), heads=st.sampled_from([1, 2, 4, 8]),
+       head_dim=st.sampled_from([4, 8, 16]), layers=st.none() | st.integers(1, 8))
+def test_properties_over_sizes_and_architectures(mt, heads, head_dim, layers):
+    """Valid or a clean OptionError; when valid: heads | hidden, kv | heads, attention kind kept,
+    top-k < experts, nothing grows, non-size keys kept, and transformers accepts the config."""
+    from tinytrio.sources import config_class
+
+    orig = _default(mt)
+    spec = ShrinkSpec(hidden_size=heads * head_dim, heads=heads, layers=layers)
+    try:
+        tiny, report = shrink_config(orig, spec)
+    except OptionError as e:
+        assert "--layers" in str(e) or "--heads" in str(e)
+        return
+    assert report.kept == report.total
+
+    def levels(o, t):
+        yield o, t
+        for k, v in o.items():
+            if isinstance(v, dict) and isinstance(t.get(k), dict) and "model_type" in v:
+                yield from levels(v, t[k])
+
+    for o, t in levels(orig, tiny):
+        h, a = t.get("hidden_size"), t.get("num_attention_heads")
+        if isinstance(h, int) and isinstance(a, int) and t.get("head_dim") is None:
+            assert h % a == 0
+        kv, kv0, a0 = t.get("num_key_value_heads"), o.get("num_key_value_heads"), o.get(
+            "num_attention_heads")
+        if all(isinstance(x, int) for x in (kv, kv0, a, a0)):
+            assert a % kv == 0
+            assert (kv0 == a0) == (kv == a) or a == 1  # MHA stays MHA
+            assert (kv0 == 1) == (kv == 1) or a == 1   # MQA stays MQA
+        for key in ("num_experts", "num_local_experts", "n_routed_experts"):
+            if isinstance(t.get(key), int) and isinstance(t.get("num_experts_per_tok"), int):
+                assert t["num_experts_per_tok"] < t[key] or o["num_experts_per_tok"] >= o[key]
+        for key, v in o.items():
+            if isinstance(v, int) and not isinstance(v, bool) and isinstance(t.get(key), int):
+                if key not in ("vocab_size",):
+                    assert t[key] <= v or key in ("head_dim",), key
+    config_class(mt).from_dict(tiny)  # transformers' own validators accept it

@@ -118,7 +118,9 @@ def check_cmd(
 def main(argv: list[str] | None = None) -> None:
     _quiet_libraries()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except TinyError as e:
         if os.environ.get("TINYTRIO_DEBUG"):
             raise

@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinytrio.errors import OptionError
-from tinytrio.model.shrink import ShrinkSpec, choose_layers, family, shrink_config, shrink_rope
+from tinytrio.model.layers import choose_layers
+from tinytrio.model.rope import shrink_rope
+from tinytrio.model.shrink import ShrinkSpec, family, shrink_config
 from tinytrio.sources import normalized_config
 
 from ..conftest import CONFIGS

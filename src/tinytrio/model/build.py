@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from .._io import atomic_output_dir, check_output_dir
 from ..errors import OptionError, ShrinkError, TinyError
 from ..sources import config_class, normalized_config, resolve_model_source

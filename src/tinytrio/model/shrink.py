@@ -19,6 +19,8 @@ from typing import Any
 
 from ..errors import OptionError
 from . import registry as R
+from .layers import _apply_layers, _layer_kinds, choose_layers  # noqa: F401 (re-exported)
+from .rope import _rope_kind, shrink_rope
 
 SUBCONFIG_SKIP = frozenset({"quantization_config", "rope_scaling", "rope_parameters",
                             "auto_map", "id2label", "label2id", "task_specific_params",
@@ -87,88 +89,6 @@ def _round(v: float, multiple: int, lo: int, hi: int) -> int:
     return int(min(hi, max(lo, multiple * round(v / multiple))))
 
 
-# --- layer patterns ------------------------------------------------------------------------------
-
-def _layer_kinds(d: dict, n: int) -> list[tuple]:
-    """One hashable kind per layer, from every per-layer list, index list and integer pattern."""
-    columns: list[list] = []
-    for key, value in d.items():
-        if isinstance(value, list) and len(value) == n and n > 1 and (
-                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
-            columns.append([repr(x) for x in value])
-    for key in R.INDEX_LISTS:
-        if isinstance(d.get(key), list):
-            idx = set(d[key])
-            columns.append([i in idx for i in range(n)])
-    for key, pred in R.LAYER_PATTERNS.items():
-        if pred is not None and _int(d.get(key)):
-            columns.append([pred(i, d[key]) for i in range(n)])
-    for period_key, offset_key in R.PERIOD_PAIRS:
-        if _int(d.get(period_key)) and d[period_key] > 0:
-            p, o = d[period_key], d.get(offset_key) or 0
-            columns.append([i % p == o for i in range(n)])
-    return [tuple(col[i] for col in columns) for i in range(n)]
-
-
-def choose_layers(d: dict, n: int, wanted: int | None, where: str) -> list[int]:
-    """Indices of the layers to keep: the shortest prefix holding every kind, at least `wanted`.
-
-    >>> choose_layers({"layer_types": ["s", "s", "s", "f"] * 2}, 8, None, "")
-    [0, 1, 2, 3]
-    """
-    kinds = _layer_kinds(d, n)
-    target = min(n, wanted if wanted is not None else R.DEFAULTS["layers"])
-    distinct = set(kinds)
-    seen: set = set()
-    prefix = n
-    for i, k in enumerate(kinds):
-        seen.add(k)
-        if seen == distinct:
-            prefix = i + 1
-            break
-    has_int_pattern = any(_int(d.get(k)) for k in R.LAYER_PATTERNS) or any(
-        _int(d.get(p)) for p, _ in R.PERIOD_PAIRS)
-    if wanted is not None and wanted < len(distinct):
-        raise OptionError(
-            f"--layers {wanted} cannot keep every kind of layer of {where or 'this model'} "
-            f"({len(distinct)} distinct kinds); use --layers {max(len(distinct), prefix)}")
-    if prefix <= max(target, R.DEFAULTS["max_layers_prefix"]) or has_int_pattern:
-        if wanted is not None and has_int_pattern and wanted < prefix:
-            raise OptionError(
-                f"--layers {wanted} cannot keep the layer pattern of {where or 'this model'}: "
-                f"the first layer of every kind appears within {prefix} layers; "
-                f"use --layers {prefix}")
-        return list(range(max(target, prefix)))
-    # a long list pattern: keep the first layer of each kind, in order, then fill from the start
-    firsts = sorted({kinds.index(k) for k in distinct})
-    rest = [i for i in range(n) if i not in firsts][: max(0, target - len(firsts))]
-    return sorted(firsts + rest)
-
-
-def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
-    for key, value in list(d.items()):
-        if isinstance(value, list) and len(value) == n and n > 1 and (
-                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
-            d[key] = [value[i] for i in keep]
-    for key in R.INDEX_LISTS:
-        if isinstance(d.get(key), list):
-            d[key] = [keep.index(i) for i in d[key] if i in keep]
-    for key in ("vision_feature_layer", "select_layer"):
-        v = d.get(key)
-        if _int(v) or isinstance(v, list):
-            d[key] = _clamp_layer_index(v, len(keep))
-
-
-def _clamp_layer_index(v, n_layers: int):
-    """Hidden-state indices stay inside the tiny stack (n_layers + 1 hidden states)."""
-    if isinstance(v, list):
-        out = [_clamp_layer_index(x, n_layers) for x in v]
-        return list(dict.fromkeys(out)) if len(set(out)) < len(out) else out
-    if v < 0:
-        return max(v, -(n_layers + 1))
-    return min(v, n_layers)
-
-
 # --- one config level ----------------------------------------------------------------------------
 
 class _Level:
@@ -224,7 +144,6 @@ class _Level:
         return d
 
     def _rule(self, fam, key, v, H, H0, A, heads0, hd_max):
-        spec = self.spec
         if fam == "width":
             return H if v >= H else v
         if fam == "ffn":
@@ -342,42 +261,6 @@ class _Level:
                            else grid * patch)
 
 
-def shrink_rope(rope: dict, head_dim0: int, head_dim: int) -> dict:
-    """Per-frequency lists follow the head dim: longrope's factors are resampled to the new number
-    of frequencies, mrope sections rescaled to sum to head_dim/2 (nested per-layer-type dicts too).
-
-    >>> shrink_rope({"rope_type": "default", "mrope_section": [16, 24, 24]}, 128, 16)
-    {'rope_type': 'default', 'mrope_section': [2, 3, 3]}
-    """
-    out = {}
-    for key, value in rope.items():
-        if isinstance(value, dict):
-            out[key] = shrink_rope(value, head_dim0, head_dim)
-        elif key == "mrope_section" and isinstance(value, list) and sum(value) == head_dim0 // 2:
-            out[key] = _apportion(value, head_dim // 2)
-        elif key.endswith("_factor") and isinstance(value, list) and len(value) > 1:
-            n = max(1, round(len(value) * head_dim / head_dim0))
-            out[key] = [value[round(i * (len(value) - 1) / max(1, n - 1))] for i in range(n)]
-        else:
-            out[key] = value
-    return out
-
-
-def _apportion(parts: list[int], total: int) -> list[int]:
-    """Scale integer parts to a new total, largest remainder first, each part at least 1."""
-    raw = [p * total / sum(parts) for p in parts]
-    out = [max(1, int(r)) for r in raw]
-    order = sorted(range(len(parts)), key=lambda i: raw[i] - int(raw[i]), reverse=True)
-    i = 0
-    while sum(out) < total:
-        out[order[i % len(order)]] += 1
-        i += 1
-    while sum(out) > total:
-        j = max(range(len(out)), key=lambda k: out[k])
-        out[j] -= 1
-    return out
-
-
 def _image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
     """`image_seq_length` & co. follow the tiny vision grid (576 = 24² → 16 = 4²)."""
     if not grids:
@@ -449,9 +332,3 @@ def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple
             kept += tiny.get(key, object()) == value
     return kept, total
 
-
-def _rope_kind(rope):
-    """A rope dict without its per-frequency lists (they follow the head dim by design)."""
-    if not isinstance(rope, dict):
-        return rope
-    return {k: _rope_kind(v) for k, v in rope.items() if not isinstance(v, list)}

@@ -1,0 +1,96 @@
+"""Layer patterns: which layers of the original a tiny model keeps.
+
+Every per-layer list (`layer_types`, `layers_block_type` …), index list (`mlp_only_layers`) and
+integer pattern (`first_k_dense_replace`, `attn_layer_period/offset`, `sliding_window_pattern` …)
+gives each layer a kind; the tiny model keeps the shortest prefix that holds every kind, so the
+pattern itself is unchanged. A long list pattern falls back to one layer of each kind, in order.
+"""
+
+from __future__ import annotations
+
+from ..errors import OptionError
+from . import registry as R
+
+
+def _int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _layer_kinds(d: dict, n: int) -> list[tuple]:
+    """One hashable kind per layer, from every per-layer list, index list and integer pattern."""
+    columns: list[list] = []
+    for key, value in d.items():
+        if isinstance(value, list) and len(value) == n and n > 1 and (
+                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
+            columns.append([repr(x) for x in value])
+    for key in R.INDEX_LISTS:
+        if isinstance(d.get(key), list):
+            idx = set(d[key])
+            columns.append([i in idx for i in range(n)])
+    for key, pred in R.LAYER_PATTERNS.items():
+        if pred is not None and _int(d.get(key)):
+            columns.append([pred(i, d[key]) for i in range(n)])
+    for period_key, offset_key in R.PERIOD_PAIRS:
+        if _int(d.get(period_key)) and d[period_key] > 0:
+            p, o = d[period_key], d.get(offset_key) or 0
+            columns.append([i % p == o for i in range(n)])
+    return [tuple(col[i] for col in columns) for i in range(n)]
+
+
+def choose_layers(d: dict, n: int, wanted: int | None, where: str) -> list[int]:
+    """Indices of the layers to keep: the shortest prefix holding every kind, at least `wanted`.
+
+    >>> choose_layers({"layer_types": ["s", "s", "s", "f"] * 2}, 8, None, "")
+    [0, 1, 2, 3]
+    """
+    kinds = _layer_kinds(d, n)
+    target = min(n, wanted if wanted is not None else R.DEFAULTS["layers"])
+    distinct = set(kinds)
+    seen: set = set()
+    prefix = n
+    for i, k in enumerate(kinds):
+        seen.add(k)
+        if seen == distinct:
+            prefix = i + 1
+            break
+    has_int_pattern = any(_int(d.get(k)) for k in R.LAYER_PATTERNS) or any(
+        _int(d.get(p)) for p, _ in R.PERIOD_PAIRS)
+    if wanted is not None and wanted < len(distinct):
+        raise OptionError(
+            f"--layers {wanted} cannot keep every kind of layer of {where or 'this model'} "
+            f"({len(distinct)} distinct kinds); use --layers {max(len(distinct), prefix)}")
+    if prefix <= max(target, R.DEFAULTS["max_layers_prefix"]) or has_int_pattern:
+        if wanted is not None and has_int_pattern and wanted < prefix:
+            raise OptionError(
+                f"--layers {wanted} cannot keep the layer pattern of {where or 'this model'}: "
+                f"the first layer of every kind appears within {prefix} layers; "
+                f"use --layers {prefix}")
+        return list(range(max(target, prefix)))
+    # a long list pattern: keep the first layer of each kind, in order, then fill from the start
+    firsts = sorted({kinds.index(k) for k in distinct})
+    rest = [i for i in range(n) if i not in firsts][: max(0, target - len(firsts))]
+    return sorted(firsts + rest)
+
+
+def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
+    for key, value in list(d.items()):
+        if isinstance(value, list) and len(value) == n and n > 1 and (
+                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
+            d[key] = [value[i] for i in keep]
+    for key in R.INDEX_LISTS:
+        if isinstance(d.get(key), list):
+            d[key] = [keep.index(i) for i in d[key] if i in keep]
+    for key in ("vision_feature_layer", "select_layer"):
+        v = d.get(key)
+        if _int(v) or isinstance(v, list):
+            d[key] = _clamp_layer_index(v, len(keep))
+
+
+def _clamp_layer_index(v, n_layers: int):
+    """Hidden-state indices stay inside the tiny stack (n_layers + 1 hidden states)."""
+    if isinstance(v, list):
+        out = [_clamp_layer_index(x, n_layers) for x in v]
+        return list(dict.fromkeys(out)) if len(set(out)) < len(out) else out
+    if v < 0:
+        return max(v, -(n_layers + 1))
+    return min(v, n_layers)

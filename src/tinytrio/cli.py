@@ -115,6 +115,33 @@ def check_cmd(
         raise typer.Exit(1)
 
 
+cache_app = typer.Typer(help="The cache of tiny artifacts used by tinytrio.testing and the "
+                              "pytest fixtures (TINYTRIO_CACHE, default ~/.cache/tinytrio).")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("ls")
+def cache_ls(as_json: AsJson = False):
+    """List cached tiny models and datasets."""
+    from .cache import cache_root, list_entries
+
+    entries = list_entries()
+    if as_json:
+        print(json.dumps(entries, indent=2))
+        return
+    print(f"{cache_root()}: {len(entries)} entries")
+    for e in entries:
+        print(f"  {e['kind']:8} {e['bytes']:>10,}  {e['source']}  {e['options']}  {e['path']}")
+
+
+@cache_app.command("clear")
+def cache_clear():
+    """Remove every cached artifact."""
+    from .cache import cache_root, clear
+
+    print(f"removed {clear()} entries from {cache_root()}")
+
+
 def main(argv: list[str] | None = None) -> None:
     _quiet_libraries()
     try:

@@ -10,13 +10,11 @@ import contextlib
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from .errors import OutputError
 
 TMP_MARK = ".tinytrio-tmp-"
-STALE_SECONDS = 3600  # a temp dir older than this belongs to a dead run
 
 
 def check_output_dir(out: str | os.PathLike, force: bool = False) -> Path:
@@ -36,16 +34,28 @@ def check_output_dir(out: str | os.PathLike, force: bool = False) -> Path:
 
 
 def _clean_stale(parent: Path, name: str) -> None:
-    now = time.time()
+    """Remove temporaries of dead writers; put back an OUT a dead writer had moved aside."""
     for p in parent.glob(f".{name}{TMP_MARK}*"):
-        with contextlib.suppress(OSError):
-            pid = int(p.name.rsplit("-", 1)[-1])
-            alive = _pid_alive(pid)
-            if not alive or now - p.stat().st_mtime > STALE_SECONDS:
-                shutil.rmtree(p, ignore_errors=True)
+        rest = p.name[len(f".{name}{TMP_MARK}"):]
+        pid_text, _, tail = rest.partition("-")
+        try:
+            pid = int(pid_text)
+        except ValueError:
+            pid = -1
+        if pid != os.getpid() and _pid_alive(pid):
+            continue
+        out = parent / name
+        if tail == "old":
+            if not out.exists():  # killed between moving OUT aside and renaming the new one in
+                with contextlib.suppress(OSError):
+                    p.rename(out)
+            continue  # never delete what was a complete OUT
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -65,15 +75,12 @@ def atomic_output_dir(out: str | os.PathLike, force: bool = False):
     out = check_output_dir(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(out.parent, out.name)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{TMP_MARK}", dir=out.parent))
-    # the pid suffix lets the next run tell a dead writer's leftovers from a live one's
-    tagged = tmp.with_name(f"{tmp.name}-{os.getpid()}")
-    tmp.rename(tagged)
-    tmp = tagged
+    # the pid in the name lets the next run tell a dead writer's leftovers from a live one's
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{TMP_MARK}{os.getpid()}-", dir=out.parent))
     try:
         yield tmp
         if out.exists():
-            old = out.with_name(f".{out.name}{TMP_MARK}old-{os.getpid()}")
+            old = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}-old")
             out.rename(old)
             tmp.rename(out)
             shutil.rmtree(old, ignore_errors=True)

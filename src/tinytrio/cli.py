@@ -142,6 +142,11 @@ def cache_clear():
     print(f"removed {clear()} entries from {cache_root()}")
 
 
+from .dataset.cli import dataset_app  # noqa: E402 - `tinytrio dataset SOURCE|unpack|pack`
+
+app.add_typer(dataset_app, name="dataset")
+
+
 def main(argv: list[str] | None = None) -> None:
     _quiet_libraries()
     try:

@@ -30,6 +30,10 @@ class TokenizerError(TinyError):
     """A tokenizer cannot be read, shrunk or built (truncated tokenizer.json, vocab below the minimum)."""
 
 
+class DatasetError(TinyError):
+    """A tiny dataset cannot be made: zero usable rows, splits that disagree, unusable records."""
+
+
 class OutputError(TinyError):
     """OUT cannot be written: not empty without --force, a file, or not writable."""
 

@@ -1,0 +1,187 @@
+"""`make_tiny_dataset`: a few rows of every split of a real dataset, media shrunk, Hub layout.
+
+The pipeline per split: resolve the source (no rows read) → pull candidate rows in the sampling
+method's priority order (`sample.py`) → shrink each row's media and texts (`media.py`), dropping
+and reporting the rows that cannot be decoded and pulling replacements → keep `rows` of them in
+source order → write parquet + card + rebuild script atomically (`save.py`). The cost grows with
+`rows`, not with the size of the source, and nothing is written until every split has its rows.
+
+Left out: synthesizing rows that the source does not have (see `pack_dataset` for growing a set
+from hand-edited records).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .._io import atomic_output_dir, check_output_dir
+from ..errors import DatasetError, OptionError, SourceError
+from .media import Options, SkipRow, output_features, shrink_row
+
+
+@dataclass
+class DatasetResult:
+    path: Path
+    splits: dict[str, int]
+    bytes: int
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+    features: dict = field(default_factory=dict)
+    skipped: int = 0
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["path"] = str(self.path)
+        return d
+
+
+def bar(total: int | None, desc: str):
+    """A progress bar on a terminal (or with TINYTRIO_PROGRESS set), silent otherwise."""
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() or bool(os.environ.get("TINYTRIO_PROGRESS"))
+    return tqdm(total=total, desc=desc, unit="row", disable=not show, leave=False,
+                file=sys.stderr, mininterval=0.5)
+
+
+def make_tiny_dataset(source, out, rows: int = 100, split: str | None = None,
+                      config: str | None = None, sample: str = "first", image_size: int = 32,
+                      audio_seconds: float = 1.0, max_chars: int | None = None, seed: int = 0,
+                      force: bool = False,
+                      progress: Callable[[str], None] | None = None) -> DatasetResult:
+    """Write a tiny copy of SOURCE to OUT: `rows` rows per split (or of `split`).
+
+    >>> make_tiny_dataset("corpus.jsonl", "tiny-corpus", rows=100)   # doctest: +SKIP
+    """
+    t0 = time.perf_counter()
+    _check_options(rows, image_size, audio_seconds, max_chars, sample)
+    check_output_dir(out, force)
+    say = progress or (lambda msg: None)
+    from .sources import resolve
+
+    say(f"opening {source}")
+    splits = resolve(source, split, config)
+    notes: list[str] = []
+    tables, features, total_skipped = {}, None, 0
+    for name, sp in splits.items():
+        say(f"sampling {rows} rows of split {name} ({sample})")
+        table, feats, skipped = _subset_split(sp, rows, sample, seed, notes,
+                                              Options(image_size, audio_seconds, max_chars,
+                                                      sp.base_dir, notes))
+        tables[name] = table
+        features = features or feats
+        total_skipped += skipped
+    tables = _align(tables, features)
+    how = [f"source: `{source}`" + (f", config `{config}`" if config else ""),
+           f"sampling: `{sample}`, seed {seed}, up to {rows} rows per split",
+           f"images: longest side <= {image_size} px, aspect ratio kept, re-encoded",
+           f"audio: first {audio_seconds} s, resampled, 16-bit WAV",
+           f"texts: {'cut to ' + str(max_chars) + ' characters' if max_chars else 'kept whole'}",
+           *notes]
+    recipe = {"source": str(source), "rows": rows, "split": split, "config": config,
+              "sample": sample, "image_size": image_size, "audio_seconds": audio_seconds,
+              "max_chars": max_chars, "seed": seed}
+    say(f"writing {out}")
+    with atomic_output_dir(out, force) as tmp:
+        from .save import write_dataset
+
+        size = write_dataset(tmp, tables, features, title=f"Tiny {Path(str(source)).name}",
+                             how=how, function="make_tiny_dataset",
+                             recipe={k: v for k, v in recipe.items() if v is not None},
+                             command=_command(recipe))
+    return DatasetResult(Path(out).expanduser().absolute(), {n: t.num_rows for n, t in
+                                                             tables.items()},
+                         size, time.perf_counter() - t0, notes, features.to_dict(),
+                         total_skipped)
+
+
+def _check_options(rows, image_size, audio_seconds, max_chars, sample) -> None:
+    from .sample import METHODS
+
+    if not isinstance(rows, int) or rows < 1:
+        raise OptionError(f"--rows must be a positive integer, not {rows!r}")
+    if image_size < 1:
+        raise OptionError(f"--image-size must be at least 1, not {image_size}")
+    if not audio_seconds > 0:
+        raise OptionError(f"--audio-seconds must be positive, not {audio_seconds}")
+    if max_chars is not None and max_chars < 0:
+        raise OptionError(f"--max-chars must be >= 0, not {max_chars}")
+    if sample not in METHODS:
+        raise OptionError(f"--sample must be one of {', '.join(METHODS)}, not {sample!r}")
+
+
+def _subset_split(sp, rows: int, sample: str, seed: int, notes: list[str], opts: Options):
+    """(table of up to `rows` shrunk rows in source order, output features, rows skipped)."""
+    import pyarrow as pa
+
+    from .sample import candidates
+
+    kept: list[tuple[int, dict]] = []
+    schemas, skipped = [], 0
+    src_features = sp.features
+    with bar(rows, f"{sp.name}") as pbar:
+        try:
+            for index, one in candidates(sp, rows, sample, seed, notes):
+                row = one.to_pylist()[0]
+                if src_features is None:
+                    schemas.append(one.schema)
+                try:
+                    kept.append((index, shrink_row(row, src_features, opts)))
+                except SkipRow as e:
+                    skipped += 1
+                    notes.append(f"{sp.name} row {index} skipped: {e}")
+                    continue
+                pbar.update(1)
+                if len(kept) >= rows:
+                    break
+        except (pa.ArrowException, OSError, UnicodeDecodeError) as e:
+            raise SourceError(f"cannot read split {sp.name} of {sp.label}: "
+                              f"{type(e).__name__}: {e}") from e
+    if not kept:
+        why = f" ({skipped} undecodable)" if skipped else ""
+        raise DatasetError(f"split {sp.name} of {sp.label or 'the source'} has zero usable "
+                           f"rows{why}; nothing to make a dataset from")
+    kept.sort(key=lambda item: item[0])
+    if src_features is None:
+        from .readers import features_of_schema
+
+        schema = pa.unify_schemas([s.remove_metadata() for s in schemas],
+                                  promote_options="permissive")
+        feats = features_of_schema(schema)
+    else:
+        feats = output_features(src_features)
+    from .save import build_table
+
+    return build_table([r for _, r in kept], feats.arrow_schema), feats, skipped
+
+
+def _align(tables: dict, features) -> dict:
+    """Every split written with the first split's schema, so one `dataset_info` describes all."""
+    schema = features.arrow_schema
+    out = {}
+    for name, t in tables.items():
+        if t.schema != schema:
+            try:
+                t = t.select(schema.names).cast(schema)
+            except Exception as e:  # noqa: BLE001 - pyarrow raises several kinds
+                raise DatasetError(f"split {name} has other columns or types than the first "
+                                   f"split ({e}); make the splits one at a time with --split") \
+                    from e
+        out[name] = t
+    return out
+
+
+def _command(recipe: dict) -> str:
+    parts = ["tinytrio", "dataset", shlex.quote(recipe["source"]), "-o", "OUT",
+             "--rows", str(recipe["rows"])]
+    for key in ("split", "config", "sample", "image_size", "audio_seconds", "max_chars", "seed"):
+        val = recipe.get(key)
+        if val is not None:
+            parts += [f"--{key.replace('_', '-')}", shlex.quote(str(val))]
+    return " ".join(parts)

@@ -12,8 +12,8 @@ __version__ = "0.1.0"
 
 from .errors import CheckFailed, TinyError  # noqa: E402
 
-__all__ = ["make_tiny_model", "shrink_tokenizer", "check", "shrink_config", "TinyError",
-           "CheckFailed", "__version__"]
+__all__ = ["make_tiny_model", "shrink_tokenizer", "make_tiny_dataset", "check", "shrink_config",
+           "TinyError", "CheckFailed", "__version__"]
 
 
 def __getattr__(name: str):
@@ -29,6 +29,10 @@ def __getattr__(name: str):
         from .check import check
 
         return check
+    if name == "make_tiny_dataset":
+        from .dataset import make_tiny_dataset
+
+        return make_tiny_dataset
     if name == "shrink_config":
         from .model.shrink import shrink_config
 

@@ -13,7 +13,7 @@ Imports are lazy: importing this package loads neither `datasets` nor `pyarrow`.
 
 from __future__ import annotations
 
-__all__ = ["make_tiny_dataset", "unpack_dataset", "pack_dataset", "DatasetResult"]
+__all__ = ["DatasetResult", "make_tiny_dataset", "pack_dataset", "unpack_dataset"]
 
 
 def __getattr__(name: str):

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -57,12 +57,12 @@ def make_cmd(
                                                "or glob; dataset folder; save_to_disk dir.")],
     out: Out,
     rows: Annotated[int, typer.Option(help="Rows per split.")] = 100,
-    split: Annotated[Optional[str], typer.Option(help="Only this split (default: all).")] = None,
-    config: Annotated[Optional[str], typer.Option(help="Config name (Hub / folder).")] = None,
+    split: Annotated[str | None, typer.Option(help="Only this split (default: all).")] = None,
+    config: Annotated[str | None, typer.Option(help="Config name (Hub / folder).")] = None,
     sample: Annotated[str, typer.Option(help="first | random | diverse.")] = "first",
     image_size: Annotated[int, typer.Option(help="Longest image side, pixels.")] = 32,
     audio_seconds: Annotated[float, typer.Option(help="Audio kept per clip, seconds.")] = 1.0,
-    max_chars: Annotated[Optional[int], typer.Option(help="Cut texts to this length.")] = None,
+    max_chars: Annotated[int | None, typer.Option(help="Cut texts to this length.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of random sampling.")] = 0,
     force: Force = False,
     as_json: AsJson = False,
@@ -80,10 +80,10 @@ def make_cmd(
 def unpack_cmd(
     source: Annotated[str, typer.Argument(help="Any dataset SOURCE, e.g. a tiny dataset.")],
     out: Out,
-    rows: Annotated[Optional[str], typer.Option(help="Row indices, e.g. 0,4-10 (default all).")]
+    rows: Annotated[str | None, typer.Option(help="Row indices, e.g. 0,4-10 (default all).")]
     = None,
-    split: Annotated[Optional[str], typer.Option(help="Only this split.")] = None,
-    config: Annotated[Optional[str], typer.Option(help="Config name (Hub / folder).")] = None,
+    split: Annotated[str | None, typer.Option(help="Only this split.")] = None,
+    config: Annotated[str | None, typer.Option(help="Config name (Hub / folder).")] = None,
     force: Force = False,
     as_json: AsJson = False,
 ):

@@ -136,7 +136,7 @@ def media_bytes(value: dict, opts: Options, where: str) -> bytes:
 
         with xopen(path, "rb") as f:
             return f.read()
-    except Exception as e:  # noqa: BLE001 - any failure means the file is not there
+    except Exception as e:
         raise SkipRow(f"{where}: cannot read {path} ({type(e).__name__})") from e
 
 
@@ -152,7 +152,7 @@ def shrink_image(value: dict, opts: Options, where: str) -> dict:
                       f"in a format pillow reads)") from e
     except (OSError, ValueError, SyntaxError) as e:  # truncated or corrupt data
         raise SkipRow(f"{where}: undecodable image ({_name(value.get('path')) or 'bytes'}: "
-                      f"{e})") from e
+                      f"{' '.join(str(e).split())})") from e
     src_format = img.format
     w, h = img.size
     scale = min(1.0, opts.image_size / max(w, h))
@@ -180,8 +180,9 @@ def shrink_audio(value: dict, feature, opts: Options, where: str) -> dict:
     data = media_bytes(value, opts, where)
     try:
         samples, rate = decode_audio(data)
-    except Exception as e:  # noqa: BLE001 - soundfile and wave raise several kinds
-        raise SkipRow(f"{where}: undecodable audio ({type(e).__name__}: {e})") from e
+    except Exception as e:
+        why = " ".join(str(e).split())
+        raise SkipRow(f"{where}: undecodable audio ({type(e).__name__}: {why})") from e
     target = getattr(feature, "sampling_rate", None) or DEFAULT_SAMPLING_RATE
     keep = int(np.ceil(opts.audio_seconds * rate))
     samples = samples[:keep]

@@ -40,6 +40,11 @@ class Split:
     extra: dict = field(default_factory=dict)
 
 
+def one_line(e: BaseException) -> str:
+    """An exception's message on one line (pyarrow's span several)."""
+    return " ".join(str(e).split()) or type(e).__name__
+
+
 def features_of_schema(schema: pa.Schema):
     from datasets import Features
 
@@ -53,7 +58,7 @@ def _parquet_file(path: Path) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as e:
-        raise SourceError(f"{path} is not a readable parquet file ({e}); check the file") from e
+        raise SourceError(f"{path} is not a readable parquet file ({one_line(e)})") from e
 
 
 def parquet_split(name: str, files: list[Path]) -> Split:
@@ -118,7 +123,7 @@ def arrow_split(name: str, directory: Path) -> Split:
                     for b in reader:
                         yield pa.Table.from_batches([b], schema=b.schema)
             except (pa.ArrowException, OSError) as e:
-                raise SourceError(f"{f} is not a readable Arrow file ({e})") from e
+                raise SourceError(f"{f} is not a readable Arrow file ({one_line(e)})") from e
 
     return Split(name, open_, feats, base_dir=directory, label=str(directory))
 
@@ -175,7 +180,7 @@ def _csv_tables(path: Path, want: int) -> Iterator[pa.Table]:
             for df in reader:
                 yield pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata()
     except (ValueError, pd.errors.ParserError) as e:
-        raise SourceError(f"{path} is not a readable CSV file ({e})") from e
+        raise SourceError(f"{path} is not a readable CSV file ({one_line(e)})") from e
 
 
 LINE_FORMATS = {".jsonl": "json", ".json": "json", ".ndjson": "json", ".csv": "csv",

@@ -19,7 +19,14 @@ import re
 from pathlib import Path
 
 from ..errors import OfflineError, OptionError, SourceError
-from .readers import LINE_FORMATS, Split, arrow_split, line_split, parquet_split, streaming_split
+from .readers import (
+    LINE_FORMATS,
+    Split,
+    arrow_split,
+    line_split,
+    parquet_split,
+    streaming_split,
+)
 
 TABULAR = {".parquet", *LINE_FORMATS}
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
@@ -120,7 +127,7 @@ def _streaming(ref: str, config: str | None, base_dir: Path | None = None) -> di
     except ValueError as e:  # a missing or unknown config name, an empty folder
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise (OptionError if "config" in msg.lower() else SourceError)(f"{ref}: {msg}") from e
-    except Exception as e:  # noqa: BLE001 - datasets raises many kinds; name the common causes
+    except Exception as e:
         raise SourceError(f"{ref}: datasets cannot load it ({type(e).__name__}: "
                           f"{str(e).splitlines()[0] if str(e) else ''})") from e
     return {str(n): streaming_split(str(n), ds, ref, base_dir) for n, ds in dd.items()}

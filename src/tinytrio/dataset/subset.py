@@ -141,8 +141,10 @@ def _subset_split(sp, rows: int, sample: str, seed: int, notes: list[str], opts:
                 if len(kept) >= rows:
                     break
         except (pa.ArrowException, OSError, UnicodeDecodeError) as e:
+            from .readers import one_line
+
             raise SourceError(f"cannot read split {sp.name} of {sp.label}: "
-                              f"{type(e).__name__}: {e}") from e
+                              f"{type(e).__name__}: {one_line(e)}") from e
     if not kept:
         why = f" ({skipped} undecodable)" if skipped else ""
         raise DatasetError(f"split {sp.name} of {sp.label or 'the source'} has zero usable "
@@ -163,16 +165,18 @@ def _subset_split(sp, rows: int, sample: str, seed: int, notes: list[str], opts:
 
 def _align(tables: dict, features) -> dict:
     """Every split written with the first split's schema, so one `dataset_info` describes all."""
+    from .readers import one_line
+
     schema = features.arrow_schema
     out = {}
     for name, t in tables.items():
         if t.schema != schema:
             try:
                 t = t.select(schema.names).cast(schema)
-            except Exception as e:  # noqa: BLE001 - pyarrow raises several kinds
+            except Exception as e:  # pyarrow raises several kinds
                 raise DatasetError(f"split {name} has other columns or types than the first "
-                                   f"split ({e}); make the splits one at a time with --split") \
-                    from e
+                                   f"split ({one_line(e)}); make one split at a time with "
+                                   f"--split") from e
         out[name] = t
     return out
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .._io import atomic_output_dir, check_output_dir
 from ..errors import DatasetError, OptionError, SourceError
+from .readers import one_line
 from .subset import DatasetResult, bar
 
 UNPACK_MAX = 10_000
@@ -252,9 +253,9 @@ def pack_dataset(directory, out, rows: int, unique_text: bool = False,
         out_rows = _cycle(records, rows, features, unique_text)
         try:
             tables[name] = build_table(out_rows, features.arrow_schema)
-        except Exception as e:  # noqa: BLE001 - pyarrow conversion errors of edited values
+        except Exception as e:
             raise DatasetError(f"split {name}: a record does not match the features "
-                               f"({type(e).__name__}: {e})") from e
+                               f"({type(e).__name__}: {one_line(e)})") from e
     if not tables:
         raise DatasetError(f"{directory}/features.json names no splits")
     how = [f"packed from {sum(1 for _ in directory.glob('*/*/'))} hand-editable records in "

@@ -106,3 +106,26 @@ def test_unpack_imagefolder_reads_paths(imagefolder, tmp_path):
     assert names == ["image.jpg", "image.png", "image.png", "image.png"]
     result = pack_dataset(tmp_path / "rec", tmp_path / "p", rows=8)
     assert result.splits == {"train": 8}
+
+
+def test_lists_of_images_shrink_and_round_trip(tmp_path):
+    from datasets import Features, Image, List, Value
+
+    from .conftest import png, write_parquet
+
+    feats = Features({"frames": List(Image()), "id": Value("int64")})
+    rows = [{"frames": [{"bytes": png(64, 48), "path": "a.png"},
+                        {"bytes": png(20, 80, fmt="JPEG"), "path": "b.jpg"}], "id": 0},
+            {"frames": [], "id": 1}]
+    write_parquet(tmp_path / "f.parquet", rows, feats)
+    make_tiny_dataset(tmp_path / "f.parquet", tmp_path / "t", rows=2, image_size=16)
+    ds = load(tmp_path / "t")
+    assert ds.features == feats
+    assert [im.size for im in ds[0]["frames"]] == [(16, 12), (4, 16)] and ds[1]["frames"] == []
+    unpack_dataset(tmp_path / "t", tmp_path / "rec")
+    assert sorted(p.name for p in (tmp_path / "rec" / "train" / "00000" / "frames").iterdir()) \
+        == ["00000.png", "00001.jpg"]
+    pack_dataset(tmp_path / "rec", tmp_path / "p", rows=5)
+    packed = load(tmp_path / "p")
+    assert [len(f) for f in packed["frames"]] == [2, 0, 2, 0, 2]
+    assert packed[2]["frames"][1].size == (4, 16)

@@ -56,7 +56,9 @@ def features_of_schema(schema: pa.Schema):
 
 def _parquet_file(path: Path) -> pq.ParquetFile:
     try:
-        return pq.ParquetFile(path)
+        # a buffered stream, not the whole column chunk: the first rows of a huge row group
+        # cost a few pages, not the group
+        return pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
     except (pa.ArrowException, OSError) as e:
         raise SourceError(f"{path} is not a readable parquet file ({one_line(e)})") from e
 

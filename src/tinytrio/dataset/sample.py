@@ -18,7 +18,9 @@ Left out: diversity of media content (image sizes, audio lengths) beyond missing
 
 from __future__ import annotations
 
+import os
 import random as _random
+import sys
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -30,6 +32,15 @@ from .readers import Split
 METHODS = ("first", "random", "diverse")
 LOW_CARDINALITY = 32
 WINDOW_BYTES = 256 * 2**20
+
+
+def bar(total: int | None, desc: str):
+    """A progress bar on a terminal (or with TINYTRIO_PROGRESS set), silent otherwise."""
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() or bool(os.environ.get("TINYTRIO_PROGRESS"))
+    return tqdm(total=total, desc=desc, unit="row", disable=not show, leave=False,
+                file=sys.stderr, mininterval=0.5)
 
 
 def window(rows: int) -> int:
@@ -74,16 +85,17 @@ def _window(split: Split, limit: int) -> tuple[pa.Table, Iterator[pa.Table], boo
     whether the stream ended inside the window."""
     it = split.open(limit)
     parts, n, size = [], 0, 0
-    for t in it:
-        if n + t.num_rows > limit:
-            parts.append(t.slice(0, limit - n))
-            rest = _chain([t.slice(limit - n)], it)
-            return _concat(parts), rest, False
-        parts.append(t)
-        n += t.num_rows
-        size += t.nbytes
-        if n == limit or size > WINDOW_BYTES:
-            return _concat(parts), it, False
+    with bar(limit, f"{split.name}: scanning") as pbar:
+        for t in it:
+            if n + t.num_rows > limit:
+                parts.append(t.slice(0, limit - n))
+                return _concat(parts), _chain([t.slice(limit - n)], it), False
+            parts.append(t)
+            n += t.num_rows
+            size += t.nbytes
+            pbar.update(t.num_rows)
+            if n == limit or size > WINDOW_BYTES:
+                return _concat(parts), it, False
     return _concat(parts), iter(()), True
 
 

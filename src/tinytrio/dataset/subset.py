@@ -12,9 +12,7 @@ from hand-edited records).
 
 from __future__ import annotations
 
-import os
 import shlex
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -23,6 +21,7 @@ from pathlib import Path
 from .._io import atomic_output_dir, check_output_dir
 from ..errors import DatasetError, OptionError, SourceError
 from .media import Options, SkipRow, output_features, shrink_row
+from .sample import bar
 
 
 @dataclass
@@ -39,15 +38,6 @@ class DatasetResult:
         d = asdict(self)
         d["path"] = str(self.path)
         return d
-
-
-def bar(total: int | None, desc: str):
-    """A progress bar on a terminal (or with TINYTRIO_PROGRESS set), silent otherwise."""
-    from tqdm.auto import tqdm
-
-    show = sys.stderr.isatty() or bool(os.environ.get("TINYTRIO_PROGRESS"))
-    return tqdm(total=total, desc=desc, unit="row", disable=not show, leave=False,
-                file=sys.stderr, mininterval=0.5)
 
 
 def make_tiny_dataset(source, out, rows: int = 100, split: str | None = None,
@@ -125,26 +115,30 @@ def _subset_split(sp, rows: int, sample: str, seed: int, notes: list[str], opts:
     kept: list[tuple[int, dict]] = []
     schemas, skipped = [], 0
     src_features = sp.features
-    with bar(rows, f"{sp.name}") as pbar:
-        try:
-            for index, one in candidates(sp, rows, sample, seed, notes):
-                row = one.to_pylist()[0]
-                if src_features is None:
-                    schemas.append(one.schema)
-                try:
-                    kept.append((index, shrink_row(row, src_features, opts)))
-                except SkipRow as e:
-                    skipped += 1
-                    notes.append(f"{sp.name} row {index} skipped: {e}")
-                    continue
-                pbar.update(1)
-                if len(kept) >= rows:
-                    break
-        except (pa.ArrowException, OSError, UnicodeDecodeError) as e:
-            from .readers import one_line
+    pbar = None  # opened at the first candidate, after any window scan has its own bar
+    try:
+        for index, one in candidates(sp, rows, sample, seed, notes):
+            pbar = pbar or bar(rows, f"{sp.name}: shrinking")
+            row = one.to_pylist()[0]
+            if src_features is None:
+                schemas.append(one.schema)
+            try:
+                kept.append((index, shrink_row(row, src_features, opts)))
+            except SkipRow as e:
+                skipped += 1
+                notes.append(f"{sp.name} row {index} skipped: {e}")
+                continue
+            pbar.update(1)
+            if len(kept) >= rows:
+                break
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as e:
+        from .readers import one_line
 
-            raise SourceError(f"cannot read split {sp.name} of {sp.label}: "
-                              f"{type(e).__name__}: {one_line(e)}") from e
+        raise SourceError(f"cannot read split {sp.name} of {sp.label}: "
+                          f"{type(e).__name__}: {one_line(e)}") from e
+    finally:
+        if pbar is not None:
+            pbar.close()
     if not kept:
         why = f" ({skipped} undecodable)" if skipped else ""
         raise DatasetError(f"split {sp.name} of {sp.label or 'the source'} has zero usable "

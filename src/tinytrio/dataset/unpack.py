@@ -29,7 +29,8 @@ from pathlib import Path
 from .._io import atomic_output_dir, check_output_dir
 from ..errors import DatasetError, OptionError, SourceError
 from .readers import one_line
-from .subset import DatasetResult, bar
+from .sample import bar
+from .subset import DatasetResult
 
 UNPACK_MAX = 10_000
 MAGIC = [(b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"), (b"RIFF", ".wav"),

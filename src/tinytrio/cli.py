@@ -104,12 +104,27 @@ def tokenizer_cmd(
 @app.command("check")
 def check_cmd(
     path: Annotated[Path, typer.Argument(help="A model directory, tiny or real.")],
+    train_steps: Annotated[str, typer.Option(metavar="N", help="Optimizer steps for train / "
+                                                               "ddp.")] = "3",
+    device: Annotated[str, typer.Option(help="cpu | cuda (cuda adds bf16/fp16 sdpa checks).")]
+    = "cpu",
+    nproc: Annotated[Optional[str], typer.Option(metavar="N", help="Also train under DDP in N "
+                                                 "processes (gloo on CPU, nccl on CUDA).")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Only the fast subset `tinytrio model` "
+                                                      "runs.")] = False,
     as_json: AsJson = False,
 ):
-    """Validate a model directory: load, tokenizer, forward, generate, backward, NaN, reload."""
-    from .check import check_model, dumps, format_report
+    """Prove a model directory works end to end: load, tokenizer, forward, generate, backward,
+    NaN, save/reload, sharded, dtype, meta init, device_map offload, Trainer steps, pipeline,
+    and DDP with --nproc. Exit 1 when a check fails.
 
-    report = check_model(path, raise_on_fail=False)
+    Example: `tinytrio check tiny-llama --nproc 2 --json`.
+    """
+    from .check import check_model, dumps, format_report, parse_count
+
+    report = check_model(path, fast=fast, raise_on_fail=False,
+                         train_steps=parse_count("--train-steps", train_steps), device=device,
+                         nproc=None if nproc is None else parse_count("--nproc", nproc))
     print(dumps(report) if as_json else format_report(report))
     if not report["ok"]:
         raise typer.Exit(1)

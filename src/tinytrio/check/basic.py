@@ -1,0 +1,145 @@
+"""The fast checks (what `tinytrio model` runs after a build): load, tokenizer, forward, generate,
+backward, nan and save → reload."""
+
+from __future__ import annotations
+
+import tempfile
+
+from .core import Ctx, Skip, assert_same, first_tensor, forward, quiet, tensors, to_device
+
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.txt",
+                   "vocab.json", "spiece.model")
+
+
+def check_load(ctx: Ctx) -> str:
+    if ctx.config is None:
+        raise AssertionError(f"config.json cannot be read: {ctx.config_error}")
+    if "model_type" not in ctx.config:
+        raise AssertionError("config.json has no model_type")
+    from ..model.classes import pick_model_class
+
+    cls, _ = pick_model_class(ctx.config)
+    if cls is None:
+        raise AssertionError(f"no transformers class for model_type {ctx.config['model_type']!r}")
+    ctx.cls = cls
+    with quiet():
+        model, info = cls.from_pretrained(ctx.path, output_loading_info=True)
+    ctx.model = model.to(ctx.device).eval()
+    missing = info.get("missing_keys") or []
+    mismatched = info.get("mismatched_keys") or []
+    if missing or mismatched:
+        bad = sorted(missing) + [str(k[0] if isinstance(k, tuple) else k) for k in mismatched]
+        kind = "missing" if missing else "mismatched"
+        raise AssertionError(f"{len(bad)} weights {kind} in the checkpoint and initialized at "
+                             f"random, e.g. {bad[0]}")
+    n = sum(p.numel() for p in ctx.model.parameters())
+    unexpected = info.get("unexpected_keys") or []
+    extra = f", {len(unexpected)} unused checkpoint keys" if unexpected else ""
+    return f"{cls.__name__}, {n:,} params{extra}"
+
+
+def vocab_rows(model) -> int | None:
+    import torch
+
+    try:
+        emb = model.get_input_embeddings()
+    except (NotImplementedError, AttributeError):
+        return None
+    return emb.weight.shape[0] if isinstance(emb, torch.nn.Embedding) else None
+
+
+def check_tokenizer(ctx: Ctx) -> str:
+    if not any((ctx.path / f).exists() for f in TOKENIZER_FILES):
+        raise Skip("no tokenizer files")
+    from transformers import AutoTokenizer
+
+    with quiet():
+        tok = AutoTokenizer.from_pretrained(ctx.path)
+    ctx.tokenizer = tok
+    vocab = vocab_rows(ctx.model)
+    if vocab is not None and len(tok) > vocab:
+        raise AssertionError(f"tokenizer has {len(tok)} tokens but the model's embedding has "
+                             f"only {vocab} rows")
+    for attr in ("bos", "pad"):
+        cid = ctx.config.get(f"{attr}_token_id")
+        tid = getattr(tok, f"{attr}_token_id", None)
+        if isinstance(cid, int) and tid is not None and cid != tid:
+            raise AssertionError(f"config {attr}_token_id={cid} but the tokenizer says {tid}")
+    ids = tok("Hello world, tiny test.")["input_ids"]
+    if ids and vocab is not None and max(ids) >= vocab:
+        raise AssertionError(f"tokenizer produced id {max(ids)} >= vocab {vocab}")
+    return f"{len(tok)} tokens"
+
+
+def check_forward(ctx: Ctx) -> str:
+    import torch
+
+    from ..model.inputs import make_inputs
+
+    ctx.inputs = to_device(make_inputs(ctx.model), ctx.device)
+    with torch.no_grad():
+        ctx.outputs = ctx.model(**ctx.inputs)
+    ctx.reference = first_tensor(ctx.outputs)
+    if not torch.isfinite(ctx.reference.float()).all():
+        raise AssertionError("forward produced NaN or inf")
+    return f"{'+'.join(ctx.inputs)} -> {tuple(ctx.reference.shape)}"
+
+
+def check_generate(ctx: Ctx) -> str:
+    import torch
+
+    if not ctx.model.can_generate():
+        raise Skip("not a generative model")
+    with torch.no_grad(), quiet():
+        out = ctx.model.generate(**ctx.inputs, max_new_tokens=3, do_sample=False)
+    out = out if isinstance(out, torch.Tensor) else first_tensor(out)
+    return f"{tuple(out.shape)}"
+
+
+def check_backward(ctx: Ctx) -> str:
+    import torch
+
+    from ..model.inputs import make_inputs
+
+    model = ctx.model.train()
+    try:
+        inputs = to_device(make_inputs(model, labels=True), ctx.device)
+        out = model(**inputs)
+        loss = getattr(out, "loss", None)
+        if loss is None:
+            loss = first_tensor(out).float().pow(2).mean()
+        loss.backward()
+        if not torch.isfinite(loss):
+            raise AssertionError(f"loss is {loss.item()}")
+        grads = [p.grad for p in model.parameters() if p.grad is not None]
+        if not grads:
+            raise AssertionError("no parameter received a gradient")
+        if not all(torch.isfinite(g).all() for g in grads):
+            raise AssertionError("NaN or inf in gradients")
+        return f"loss {loss.item():.4f}, {len(grads)} grads"
+    finally:
+        model.zero_grad(set_to_none=True)
+        model.eval()
+
+
+def check_nan(ctx: Ctx) -> str:
+    import torch
+
+    bad = [n for n, p in ctx.model.named_parameters() if not torch.isfinite(p).all()]
+    bad += [n for n, b in ctx.model.named_buffers()
+            if b.is_floating_point() and not torch.isfinite(b).all()]
+    if bad:
+        raise AssertionError(f"NaN or inf in {len(bad)} weights, e.g. {bad[0]}")
+    outs = [t for t in tensors(ctx.outputs) if t.is_floating_point()]
+    bad_out = sum(1 for t in outs if not torch.isfinite(t).all())
+    if bad_out:
+        raise AssertionError(f"NaN or inf in {bad_out} of {len(outs)} output tensors")
+    checked = f", {len(outs)} output tensors" if outs else ""
+    return f"all weights finite{checked}"
+
+
+def check_save_reload(ctx: Ctx) -> str:
+    with tempfile.TemporaryDirectory(prefix="tinytrio-check-") as d, quiet():
+        ctx.model.save_pretrained(d)
+        again = ctx.load(d)
+        return assert_same(ctx.reference, forward(again, ctx.inputs), "save -> reload")

@@ -1,0 +1,138 @@
+"""What every check shares: the context passed along the checks, Skip, and output helpers.
+
+A check is a function `(ctx) -> detail`: it passes when it returns, fails when it raises, and is
+skipped when it raises Skip. Checks read what earlier ones left in the context (the loaded model,
+the tokenizer, the inputs and the reference outputs) and never mutate the reference model's weights.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Skip(Exception):
+    """A check that does not apply to this model; the message says why."""
+
+
+@dataclass
+class Ctx:
+    path: Path
+    config: dict | None
+    config_error: str | None = None
+    device: str = "cpu"
+    train_steps: int = 3
+    nproc: int | None = None
+    timeout: float = 180.0
+    cls: type | None = None
+    model: object = None
+    tokenizer: object = None
+    inputs: dict = field(default_factory=dict)
+    outputs: object = None
+    reference: object = None  # first output tensor of the reference model on ctx.inputs
+
+    def load(self, path: str | Path | None = None, **kwargs):
+        """A fresh copy of the model from `path` (default: the checked directory), in eval mode."""
+        with quiet():
+            model = self.cls.from_pretrained(path or self.path, **kwargs)
+        if "device_map" not in kwargs:
+            model = model.to(self.device)
+        return model.eval()
+
+
+@contextlib.contextmanager
+def quiet():
+    """No warnings, no transformers or accelerate logging below CRITICAL while a check runs."""
+    import logging as std_logging
+
+    from transformers.utils import logging
+
+    before = logging.get_verbosity()
+    acc = std_logging.getLogger("accelerate")
+    acc_before = acc.level
+    logging.set_verbosity(logging.CRITICAL)
+    acc.setLevel(std_logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.set_verbosity(before)
+        acc.setLevel(acc_before)
+
+
+def tensors(out) -> list:
+    """Every tensor in a model output (ModelOutput, dict, tuple or tensor), depth first."""
+    import torch
+
+    if isinstance(out, torch.Tensor):
+        return [out]
+    if isinstance(out, dict):
+        values = list(out.values())
+    elif isinstance(out, (list, tuple)):
+        values = list(out)
+    elif hasattr(out, "to_tuple"):
+        values = list(out.to_tuple())
+    else:
+        return []
+    found = []
+    for v in values:
+        found += tensors(v)
+    return found
+
+
+def first_tensor(out):
+    import torch
+
+    if isinstance(out, torch.Tensor):
+        return out
+    for key in ("logits", "last_hidden_state", "pooler_output", "image_embeds", "text_embeds"):
+        v = out.get(key) if isinstance(out, dict) else getattr(out, key, None)
+        if isinstance(v, torch.Tensor):
+            return v
+    found = tensors(out)
+    if not found:
+        raise AssertionError("the model returned no tensor")
+    return found[0]
+
+
+def forward(model, inputs: dict):
+    import torch
+
+    with torch.no_grad():
+        return first_tensor(model(**inputs))
+
+
+def to_device(inputs: dict, device) -> dict:
+    return {k: v.to(device) if hasattr(v, "to") else v for k, v in inputs.items()}
+
+
+def assert_same(reference, got, what: str, exact: bool = True) -> str:
+    """Raise when `got` differs from `reference`; exact equality unless exact=False."""
+    import torch
+
+    got = got.to(reference.device)
+    if reference.shape != got.shape:
+        raise AssertionError(f"{what}: output shape {tuple(got.shape)} != {tuple(reference.shape)}")
+    if exact and torch.equal(reference, got):
+        return "outputs equal"
+    diff = (reference.float() - got.float()).abs().max().item()
+    if not exact and torch.allclose(reference.float(), got.float(), rtol=1e-4, atol=1e-5):
+        return f"outputs match (max |diff| {diff:.2g})"
+    raise AssertionError(f"{what}: outputs differ (max |diff| {diff:.3g})")
+
+
+def message(e: BaseException) -> str:
+    text = str(e).strip()
+    last = text.splitlines()[-1].strip() if text else ""
+    return f"{type(e).__name__}: {last}" if last else type(e).__name__
+
+
+def nbytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f}{unit}" if unit == "B" else f"{n:.1f}{unit}"
+        n /= 1024
+    return f"{n}"

@@ -1,0 +1,134 @@
+"""`pipeline`: the transformers pipeline that matches the model's head runs end to end with the
+model directory's own tokenizer / image processor / feature extractor."""
+
+from __future__ import annotations
+
+from .core import Ctx, Skip, quiet
+
+PROCESSOR_FILES = ("preprocessor_config.json", "processor_config.json")
+
+
+def pipeline_task(model) -> str:
+    """The pipeline task for a loaded model, from its head and main input."""
+    from transformers.pipelines import SUPPORTED_TASKS
+
+    name = type(model).__name__
+    main = getattr(model, "main_input_name", "input_ids")
+    config = model.config
+    if main in ("input_features", "input_values"):
+        if name.endswith(("ForAudioClassification", "ForSequenceClassification")):
+            return "audio-classification"
+        if name.endswith(("ForCTC", "ForSpeechSeq2Seq")) or (
+                config.is_encoder_decoder and model.can_generate()):
+            return "automatic-speech-recognition"
+        return "feature-extraction"
+    if main == "pixel_values":
+        if name.endswith("ForImageClassification"):
+            return "image-classification"
+        if model.can_generate():
+            return "image-text-to-text"
+        return "image-feature-extraction"
+    if getattr(config, "vision_config", None) is not None and model.can_generate():
+        return "image-text-to-text"
+    for suffix, task in (("ForMaskedLM", "fill-mask"),
+                         ("ForSequenceClassification", "text-classification"),
+                         ("ForTokenClassification", "token-classification")):
+        if name.endswith(suffix):
+            return task
+    if model.can_generate():
+        # transformers 5 folded text2text-generation into text-generation
+        if config.is_encoder_decoder and "text2text-generation" in SUPPORTED_TASKS:
+            return "text2text-generation"
+        return "text-generation"
+    return "feature-extraction"
+
+
+def _processor_parts(ctx: Ctx, task: str) -> dict:
+    """image_processor / feature_extractor / processor from the model directory, or Skip."""
+    needs_image = task in ("image-classification", "image-feature-extraction",
+                           "image-text-to-text")
+    needs_audio = task in ("automatic-speech-recognition", "audio-classification") or (
+        task == "feature-extraction" and getattr(ctx.model, "main_input_name", "") in (
+            "input_features", "input_values"))
+    if not (needs_image or needs_audio):
+        if ctx.tokenizer is None:
+            raise Skip(f"{task} needs a tokenizer and the model directory has none")
+        return {}
+    if not any((ctx.path / f).is_file() for f in PROCESSOR_FILES):
+        kind = "image processor" if needs_image else "audio feature extractor"
+        raise Skip(f"{task} needs an {kind} and the model directory has no "
+                   f"preprocessor_config.json")
+    from transformers import AutoFeatureExtractor, AutoImageProcessor, AutoProcessor
+
+    with quiet():
+        if task == "image-text-to-text":
+            return {"processor": AutoProcessor.from_pretrained(ctx.path)}
+        if needs_image:
+            return {"image_processor": AutoImageProcessor.from_pretrained(ctx.path)}
+        return {"feature_extractor": AutoFeatureExtractor.from_pretrained(ctx.path)}
+
+
+def _image(ctx: Ctx, parts: dict):
+    import numpy as np
+    from PIL import Image
+
+    size = getattr(getattr(ctx.model.config, "vision_config", ctx.model.config), "image_size",
+                   32)
+    side = size if isinstance(size, int) else 32
+    rng = np.random.default_rng(0)
+    return Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8))
+
+
+def _audio(parts: dict):
+    import numpy as np
+
+    fe = parts.get("feature_extractor")
+    rate = getattr(fe, "sampling_rate", 16000) or 16000
+    wave = (np.random.default_rng(0).standard_normal(rate) * 0.1).astype(np.float32)
+    return {"raw": wave, "sampling_rate": rate}
+
+
+def check_pipeline(ctx: Ctx) -> str:
+    from transformers import pipeline
+
+    task = pipeline_task(ctx.model)
+    parts = _processor_parts(ctx, task)
+    gen = {"max_new_tokens": 3, "do_sample": False}
+    with quiet():
+        pipe = pipeline(task, model=ctx.model, tokenizer=ctx.tokenizer, device=ctx.device,
+                        **parts)
+        if task in ("text-generation", "text2text-generation"):
+            out = pipe("Hello world, this is", **gen)
+            text = out[0]["generated_text"]
+            shown = f"generated {len(text)} chars"
+        elif task == "fill-mask":
+            mask = ctx.tokenizer.mask_token
+            if mask is None:
+                raise AssertionError("fill-mask model whose tokenizer has no mask token")
+            out = pipe(f"Hello {mask} world.", top_k=2)
+            shown = f"top tokens {[o['token_str'] for o in out]}"
+        elif task in ("text-classification", "token-classification"):
+            out = pipe("Hello world, tiny test.")
+            shown = f"{len(out)} results"
+        elif task == "feature-extraction" and "feature_extractor" not in parts:
+            import numpy as np
+
+            out = pipe("Hello world, tiny test.")
+            shown = f"features {np.asarray(out).shape}"
+        elif task in ("image-classification", "image-feature-extraction"):
+            out = pipe(_image(ctx, parts))
+            shown = f"{len(out)} results"
+        elif task == "image-text-to-text":
+            out = pipe(images=_image(ctx, parts), text="Describe the image.",
+                       generate_kwargs=gen)
+            shown = f"{len(out)} results"
+        elif task in ("automatic-speech-recognition", "audio-classification",
+                      "feature-extraction"):
+            kw = {"generate_kwargs": gen} if task == "automatic-speech-recognition" and \
+                ctx.model.can_generate() else {}
+            out = pipe(_audio(parts), **kw)
+            shown = f"text {out['text']!r}" if isinstance(out, dict) and "text" in out else \
+                f"{type(out).__name__}"
+        else:  # pragma: no cover - every task above is handled
+            raise Skip(f"no pipeline check for {task}")
+    return f"{task}: {shown}"

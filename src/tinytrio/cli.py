@@ -130,6 +130,31 @@ def check_cmd(
         raise typer.Exit(1)
 
 
+@app.command("sweep")
+def sweep_cmd(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Report directory.")] = Path("sweep"),
+    model_types: Annotated[Optional[str], typer.Option(help="Comma-separated model types "
+                                                            "(default: all).")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed per model type.")] = 60.0,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep each artifact in "
+                                                      "OUT/models/<model_type>/.")] = False,
+    coverage: Annotated[Optional[Path], typer.Option(help="Also write the coverage page here "
+                                                          "(docs/coverage.md).")] = None,
+):
+    """Build and check a tiny model for every transformers model type; write OUT/report.json
+    and OUT/report.md."""
+    from .sweep import run_sweep, summary
+
+    types = [t.strip() for t in model_types.split(",") if t.strip()] if model_types else None
+    report = run_sweep(out, types, jobs=jobs, timeout=timeout, keep=keep, coverage=coverage)
+    s = summary(report)
+    print(f"{s['pass']} pass, {s['fail']} fail, {s['skip']} skip of {s['types']} model types in "
+          f"{s['wall_seconds']}s; report in {out / 'report.md'}")
+    if s["fail"]:
+        raise typer.Exit(1)
+
+
 cache_app = typer.Typer(help="The cache of tiny artifacts used by tinytrio.testing and the "
                               "pytest fixtures (TINYTRIO_CACHE, default ~/.cache/tinytrio).")
 app.add_typer(cache_app, name="cache")

@@ -24,6 +24,9 @@ from .media import Options, SkipRow, output_features, shrink_row
 from .sample import bar
 
 
+MAX_SKIP_NOTES = 20
+
+
 @dataclass
 class DatasetResult:
     path: Path
@@ -70,10 +73,13 @@ def make_tiny_dataset(source, out, rows: int = 100, split: str | None = None,
     tables = _align(tables, features)
     how = [f"source: `{source}`" + (f", config `{config}`" if config else ""),
            f"sampling: `{sample}`, seed {seed}, up to {rows} rows per split",
-           f"images: longest side <= {image_size} px, aspect ratio kept, re-encoded",
-           f"audio: first {audio_seconds} s, resampled, 16-bit WAV",
-           f"texts: {'cut to ' + str(max_chars) + ' characters' if max_chars else 'kept whole'}",
-           *notes]
+           f"texts: {'cut to ' + str(max_chars) + ' characters' if max_chars else 'kept whole'}"]
+    kinds = repr(features)
+    if "Image(" in kinds:
+        how.append(f"images: longest side <= {image_size} px, aspect ratio kept, re-encoded")
+    if "Audio(" in kinds:
+        how.append(f"audio: first {audio_seconds} s, resampled, 16-bit PCM WAV")
+    how += notes
     recipe = {"source": str(source), "rows": rows, "split": split, "config": config,
               "sample": sample, "image_size": image_size, "audio_seconds": audio_seconds,
               "max_chars": max_chars, "seed": seed}
@@ -126,7 +132,11 @@ def _subset_split(sp, rows: int, sample: str, seed: int, notes: list[str], opts:
                 kept.append((index, shrink_row(row, src_features, opts)))
             except SkipRow as e:
                 skipped += 1
-                notes.append(f"{sp.name} row {index} skipped: {e}")
+                if skipped <= MAX_SKIP_NOTES:
+                    notes.append(f"{sp.name} row {index} skipped: {e}")
+                if skipped > 10 * rows + 100:  # a source of mostly broken media: stop looking
+                    notes.append(f"{sp.name}: stopped after {skipped} undecodable rows")
+                    break
                 continue
             pbar.update(1)
             if len(kept) >= rows:
@@ -139,6 +149,8 @@ def _subset_split(sp, rows: int, sample: str, seed: int, notes: list[str], opts:
     finally:
         if pbar is not None:
             pbar.close()
+    if skipped > MAX_SKIP_NOTES:
+        notes.append(f"{sp.name}: {skipped - MAX_SKIP_NOTES} more rows skipped, not listed")
     if not kept:
         why = f" ({skipped} undecodable)" if skipped else ""
         raise DatasetError(f"split {sp.name} of {sp.label or 'the source'} has zero usable "

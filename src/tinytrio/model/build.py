@@ -131,6 +131,9 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
 
     remap_token_ids(tiny, tok, vocab)
     apply_overrides(tiny, list(set))
+    from .validate import validate_tiny
+
+    validate_tiny(tiny)
 
     say("building the model")
     torch_dtype = _dtype(dtype, published_dtype)

@@ -38,18 +38,22 @@ def _fast():
             ("save_reload", check_save_reload)]
 
 
-def _full(ctx: Ctx):
-    from .distributed import check_ddp
-    from .loading import check_device_map, check_dtype, check_meta_load, check_sharded
-    from .pipeline import check_pipeline
-    from .train import check_train
+def _plan(ctx: Ctx, fast: bool):
+    """The checks to run: FAST, or everything; ddp whenever nproc is given; cuda with device."""
+    checks = _fast()
+    if not fast:
+        from .loading import check_device_map, check_dtype, check_meta_load, check_sharded
+        from .pipeline import check_pipeline
+        from .train import check_train
 
-    checks = _fast() + [("sharded", check_sharded), ("dtype", check_dtype),
-                        ("meta_load", check_meta_load), ("device_map", check_device_map),
-                        ("train", check_train), ("pipeline", check_pipeline)]
+        checks += [("sharded", check_sharded), ("dtype", check_dtype),
+                   ("meta_load", check_meta_load), ("device_map", check_device_map),
+                   ("train", check_train), ("pipeline", check_pipeline)]
     if ctx.nproc:
+        from .distributed import check_ddp
+
         checks.append(("ddp", check_ddp))
-    if ctx.device == "cuda":
+    if ctx.device == "cuda" and not fast:
         from .cuda import cuda_check
 
         checks += [("cuda_bf16", cuda_check("bfloat16")), ("cuda_fp16", cuda_check("float16"))]
@@ -115,8 +119,8 @@ def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True,
                 timeout: float = 300.0) -> dict:
     """Run the checks on a model directory and return the report.
 
-    fast=True runs the FAST subset (what `tinytrio model` runs); fast=False runs them all, plus
-    `ddp` when nproc is given and the CUDA checks with device="cuda". Raises CheckFailed when a
+    fast=True runs the FAST subset (what `tinytrio model` runs); fast=False runs them all and
+    the CUDA checks with device="cuda"; `ddp` runs whenever nproc is given. Raises CheckFailed when a
     check fails and raise_on_fail; SourceError / OptionError on bad input (exit code 2).
     """
     path = Path(path)
@@ -132,7 +136,7 @@ def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True,
     report: dict = {"path": str(path), "checks": {}}
     status: dict[str, str] = {}
     started = time.perf_counter()
-    for name, fn in (_fast() if fast else _full(ctx)):
+    for name, fn in _plan(ctx, fast):
         t0 = time.perf_counter()
         missing = [n for n in NEEDS.get(name, ()) if status.get(n) != "pass"]
         if missing:

@@ -6,9 +6,9 @@ shipped in the package, with the data collator that fits the model's head.
     causal LM                corpus lines                     DataCollatorForLanguageModeling(mlm=0)
     encoder-decoder text     line -> next line                DataCollatorForSeq2Seq
     sequence classification  corpus lines, label = i % n      DataCollatorWithPadding
-    image classification     seeded random images + labels    default_data_collator
-    speech (seq2seq, CTC)    seeded random audio + line ids   SpeechCollator (pads labels -100)
-    audio classification     seeded random audio + labels     SpeechCollator
+    image classification     8 seeded random images + labels  default_data_collator
+    speech (seq2seq, CTC)    8 seeded random clips + line ids SpeechCollator (pads labels -100)
+    audio classification     8 seeded random clips + labels   SpeechCollator
     anything else w/ labels  the model's own dummy inputs     ConcatCollator
 
 A bare base model (no head, no loss, e.g. a sentence-transformers BertModel) is trained through
@@ -30,6 +30,7 @@ ROWS = 32
 MAX_LEN = 32
 LABEL_LEN = 12
 BATCH = 4  # per device (per rank under DDP)
+MEDIA_ROWS = 8  # seeded random images / audio clips
 
 
 @lru_cache(maxsize=1)
@@ -137,23 +138,23 @@ def plan_training(model, tokenizer, path=None) -> Plan:
     Dataset = datasets.Dataset.from_dict
 
     if main in ("input_features", "input_values"):
-        rows = [make_inputs(model, batch=1, seed=i)[main][0].numpy() for i in range(ROWS)]
+        # audio rows are big: a few, kept as a plain list of tensors (no Arrow round trip)
+        rows = [make_inputs(model, batch=1, seed=i)[main][0] for i in range(MEDIA_ROWS)]
         if name.endswith(("ForAudioClassification", "ForSequenceClassification")):
-            labels = [i % max(1, config.num_labels) for i in range(ROWS)]
+            labels = [i % max(1, config.num_labels) for i in range(MEDIA_ROWS)]
             kind = "audio classification"
         elif tokenizer is not None:
             limit = min(LABEL_LEN, (getattr(config, "max_target_positions", None) or 64) - 2)
-            labels = tokenizer(list(lines), truncation=True, max_length=limit)["input_ids"]
+            labels = tokenizer(list(lines[:MEDIA_ROWS]), truncation=True,
+                               max_length=limit)["input_ids"]
             kind = "speech seq2seq" if config.is_encoder_decoder else "speech CTC"
         else:
             raise Skip("speech model without a tokenizer: no transcripts to train on")
-        data = Dataset({main: rows, "labels": labels})
-        return Plan(model, data.with_format("numpy"), SpeechCollator(main), kind, note)
+        data = [{main: r, "labels": y} for r, y in zip(rows, labels)]
+        return Plan(model, data, SpeechCollator(main), kind, note)
     if main == "pixel_values" and name.endswith("ForImageClassification"):
-        rows = [make_inputs(model, batch=1, seed=i)["pixel_values"][0].float().numpy()
-                for i in range(ROWS)]
-        labels = [i % max(1, config.num_labels) for i in range(ROWS)]
-        data = Dataset({"pixel_values": rows, "labels": labels}).with_format("torch")
+        data = [{"pixel_values": make_inputs(model, batch=1, seed=i)["pixel_values"][0],
+                 "labels": i % max(1, config.num_labels)} for i in range(MEDIA_ROWS)]
         return Plan(model, data, default_data_collator, "image classification", note)
     if tokenizer is not None and "input_ids" in dummy and set(dummy) <= {
             "input_ids", "attention_mask", "decoder_input_ids"}:
@@ -180,7 +181,7 @@ def plan_training(model, tokenizer, path=None) -> Plan:
             coll = DataCollatorForLanguageModeling(tok, mlm=False)
             return Plan(model, Dataset(_text(tok, params, lines)), coll, "causal LM", note)
     # anything else: the model's own dummy inputs (multimodal, no tokenizer, other heads)
-    rows = [make_inputs(model, batch=1, seed=i, labels=True) for i in range(ROWS)]
+    rows = [make_inputs(model, batch=1, seed=i, labels=True) for i in range(MEDIA_ROWS)]
     if "labels" not in rows[0]:
         raise Skip(f"{name}: no labels for this head, nothing for Trainer to optimize")
     why = "no tokenizer: " if tokenizer is None else ""

@@ -1,0 +1,79 @@
+"""`tinytrio check` passes end to end on one tiny model per head family and on a real checkpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinytrio.check import FAST, check, check_model
+
+ALWAYS = ("load", "forward", "backward", "nan", "save_reload", "sharded", "dtype", "meta_load",
+          "device_map", "train")
+
+# name -> (train kind in the detail, pipeline status, generate status)
+EXPECT = {
+    "llama": ("causal LM", "pass", "pass"),
+    "t5": ("seq2seq", "pass", "pass"),
+    "bert-mlm": ("masked LM", "pass", "skip"),
+    "whisper": ("speech seq2seq", "skip", "pass"),  # no feature extractor in the directory yet
+    "vit": ("image classification", "skip", "skip"),  # no image processor in the directory yet
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECT))
+def test_full_check_passes(tiny, name):
+    report = check_model(tiny(name), fast=False, raise_on_fail=True)
+    checks = report["checks"]
+    assert report["ok"]
+    kind, pipeline, generate = EXPECT[name]
+    for c in ALWAYS:
+        assert checks[c]["status"] == "pass", (c, checks[c])
+    assert kind in checks["train"]["detail"]
+    assert checks["pipeline"]["status"] == pipeline, checks["pipeline"]
+    assert checks["generate"]["status"] == generate, checks["generate"]
+    if pipeline == "skip":
+        assert "preprocessor_config.json" in checks["pipeline"]["detail"]
+    assert "ddp" not in checks and "cuda_bf16" not in checks
+    assert "shards" in checks["sharded"]["detail"]
+    assert "disk" in checks["device_map"]["detail"]  # offload really happened
+    for entry in checks.values():
+        assert set(entry) == {"status", "detail", "seconds"} and entry["seconds"] >= 0
+
+
+def test_fast_subset_is_what_model_runs(tiny):
+    report = check_model(tiny("llama"))
+    assert tuple(report["checks"]) == FAST and report["ok"]
+    # the fast subset stays fast (generous bound: the machine is shared)
+    assert sum(e["seconds"] for n, e in report["checks"].items() if n != "load") < 5
+
+
+def test_public_check_runs_everything(tiny):
+    report = check(tiny("vit"), train_steps=1)
+    assert "train" in report["checks"] and "1 steps" in report["checks"]["train"]["detail"]
+
+
+def test_real_minilm_checkpoint(minilm):
+    report = check_model(minilm, fast=False, raise_on_fail=False)
+    checks = report["checks"]
+    assert report["ok"], {n: e for n, e in checks.items() if e["status"] == "fail"}
+    assert checks["load"]["detail"].startswith("BertModel, 22,713,216 params")
+    assert checks["tokenizer"]["detail"] == "30522 tokens"
+    # a bare encoder has no loss: it trains through its masked-LM head class
+    assert "BertForMaskedLM" in checks["train"]["detail"]
+    assert checks["pipeline"]["detail"].startswith("feature-extraction")
+    assert checks["dtype"]["detail"].startswith("auto keeps float32")
+    assert "3 shards" in checks["sharded"]["detail"] or "4 shards" in checks["sharded"]["detail"]
+
+
+def test_bare_bert_and_whisper_model_types(tiny):
+    """A bare model_type picks transformers' first auto class (here causal-LM heads)."""
+    for name in ("bert", "whisper"):
+        report = check_model(tiny(name), fast=False, raise_on_fail=False)
+        assert report["ok"], (name, report["checks"])
+
+
+@pytest.mark.xfail(reason="build: a tiny t5 from transformers' default T5Config has no "
+                          "decoder_start_token_id in config.json, which T5's _shift_right "
+                          "(DataCollatorForSeq2Seq, labels-only training) needs", strict=False)
+def test_bare_t5_trains_with_labels_only(tiny):
+    report = check_model(tiny("t5-bare"), fast=False, raise_on_fail=False)
+    assert report["checks"]["train"]["status"] == "pass", report["checks"]["train"]

@@ -21,9 +21,9 @@ from .._io import atomic_output_dir, check_output_dir
 from ..errors import OptionError, ShrinkError, TinyError
 from ..sources import config_class, normalized_config, resolve_model_source
 from . import pairing
-from .classes import pick_model_class
+from .classes import complete_defaults, pick_model_class
 from .overrides import apply_overrides, parse_size
-from .shrink import ShrinkSpec, shrink_config
+from .shrink import ShrinkSpec, positions_cover_pad, shrink_config
 
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 
@@ -108,6 +108,7 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
     say(f"resolving {source}")
     resolved = resolve_model_source(source)
     original = normalized_config(resolved.config)
+    complete_defaults(original)
     mt = original["model_type"]
     published_dtype = resolved.config.get("dtype") or resolved.config.get("torch_dtype")
 
@@ -127,9 +128,11 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
     else:
         vocab = vocab_size or min(orig_vocab or 1024, 1024)
     pairing.set_vocab(tiny, vocab, orig_vocab)
+    _follow_text_vocab(tiny, vocab, orig_vocab)
     from .tokenizing import remap_token_ids
 
     remap_token_ids(tiny, tok, vocab)
+    positions_cover_pad(original, tiny)
     apply_overrides(tiny, list(set))
     from .validate import validate_tiny
 
@@ -177,6 +180,19 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
             result.check["path"] = str(result.path)
         result.seconds = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _follow_text_vocab(d: dict, vocab: int, original_vocab: int | None) -> None:
+    """Other tables indexed by text token ids (`vocab_size_per_layer_input`, `unpadded_vocab_size`
+    …) follow the tiny text vocab when they had the original text vocab's size."""
+    from .shrink import is_subconfig
+
+    for key, value in d.items():
+        if is_subconfig(key, value):
+            _follow_text_vocab(value, vocab, original_vocab)
+        elif ("vocab_size" in key and key != "vocab_size" and value == original_vocab
+              and isinstance(value, int) and original_vocab):
+            d[key] = vocab
 
 
 def _validate_options(r: Recipe) -> None:

@@ -75,3 +75,43 @@ def task_of(class_name: str, model_type: str) -> str:
                         return t
             return task
     return "feature-extraction"
+
+
+@lru_cache(maxsize=None)
+def _modeling_source(model_type: str) -> str:
+    """The source text of a model type's modeling module ('' when it has none)."""
+    import inspect
+
+    from transformers import CONFIG_MAPPING
+
+    try:
+        module = CONFIG_MAPPING[model_type].__module__.replace(".configuration_", ".modeling_")
+        return inspect.getsource(importlib.import_module(module))
+    except Exception:
+        return ""
+
+
+def complete_defaults(config: dict, parents: tuple = ()) -> None:
+    """Make a default config explicit where the model needs it (in place, every level): None
+    values named in registry.FILL_NONE, and rope sizes the modeling code defaults in source
+    (a sub-config looks in its own modeling module, then its parents')."""
+    import ast
+    import re
+
+    from . import registry as R
+
+    mt = config.get("model_type")
+    for key, value in R.FILL_NONE.items():
+        if key in config and config[key] is None:
+            config[key] = value
+    rope = config.get("rope_parameters")
+    if isinstance(rope, dict) and rope.get("rope_type") != "axial":
+        for key, pattern in R.IMPLICIT_ROPE.items():
+            for t in (mt, *parents) if key not in rope else ():
+                m = re.search(pattern, _modeling_source(t)) if t else None
+                if m:
+                    rope[key] = ast.literal_eval(m.group(1))
+                    break
+    for value in config.values():
+        if isinstance(value, dict) and "model_type" in value:
+            complete_defaults(value, (mt, *parents) if mt else parents)

@@ -22,6 +22,12 @@ EXACT: dict[str, str] = {
     "kv_channels": "head_dim", "true_hidden_size": "width", "intra_bottleneck_size": "width",
     "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
     "output_hidden_size": "width", "mlp_dim": "ffn",
+    # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)
+    "hidden_sizes": "width", "embed_dims": "width", "embed_dim_per_stage": "width",
+    "conv_dim": "width", "tdnn_dim": "width", "backbone_channel_list": "width",
+    "upsample_initial_channel": "width", "classifier_proj_size": "width",
+    "codevector_dim": "width", "proj_codevector_dim": "width",
+    "depths": "stage_layers", "num_block_repeats": "stage_layers",
     # feed-forward width
     "intermediate_size": "ffn", "ffn_dim": "ffn", "d_ff": "ffn", "n_inner": "ffn", "dff": "ffn",
     "dim_feedforward": "ffn", "ffn_hidden_size": "ffn", "dim_ff": "ffn", "d_inner": "ffn",
@@ -34,7 +40,7 @@ EXACT: dict[str, str] = {
     "n_kv_heads": "kv_heads",
     # per-head dims and low ranks
     "head_dim": "head_dim", "d_kv": "head_dim", "d_head": "head_dim", "dim_head": "head_dim",
-    "attention_head_dim": "head_dim",
+    "attention_head_dim": "head_dim", "rotary_dim": "head_dim", "rotary_emb_base": "keep",
     "q_lora_rank": "rank", "kv_lora_rank": "rank", "o_lora_rank": "rank",
     "time_step_rank": "rank", "mamba_dt_rank": "rank",
     # depth
@@ -73,6 +79,7 @@ SUFFIX: dict[str, str] = {
     "_head_dim": "head_dim", "_lora_rank": "rank",
     "_hidden_layers": "layers", "_num_layers": "layers", "_layers": "layers",
     "_position_embeddings": "positions", "_positions": "positions",
+    "_hidden_sizes": "width", "_channels": "width", "_units": "ffn",
     "_num_experts": "experts",
 }
 
@@ -85,7 +92,8 @@ NOT_SIZES: frozenset[str] = frozenset({
     "num_feat_extract_layers",  # wav2vec2: equals len(conv_dim), the conv stack is a contract
     "num_nextn_predict_layers", "num_mtp_layers",
     "type_vocab_size",          # BERT token types: usually 2, a contract with the tokenizer
-    "num_mel_bins", "num_channels", "sampling_rate", "patch_size", "spatial_merge_size",
+    "num_mel_bins", "num_channels", "latent_channels", "audio_channels", "sampling_rate",
+    "patch_size", "spatial_merge_size",
     "temporal_patch_size", "merge_size",
 })
 
@@ -111,6 +119,9 @@ PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
                 ("expert_layer_period", "expert_layer_offset")]
 # lists of layer indices; every index that survives is kept, the rest are dropped
 INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes")
+
+# Group-norm group counts: the widths they split must stay multiples of them.
+GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")
 
 # Keys whose value is one or more token ids (besides anything ending in `_token_id(s)` or
 # `_token_index`), remapped into the tiny tokenizer.
@@ -141,7 +152,19 @@ DEFAULTS = dict(
     experts=4,         # routed experts when the original has more
     topk=2,            # experts per token when the original routes to more
     positions=512,     # learned position tables
+    positions_past_pad=128,  # rows beyond a pad id that position tables count from
     window=32,         # sliding / local attention windows
     image_grid=4,      # patches per image side
     max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence
 )
+
+# Keys some default configs leave None although the model cannot be built or run without them:
+# filled in the original before shrinking (the published checkpoints set them).
+FILL_NONE: dict[str, object] = {
+    "prediction_length": 8,   # time-series transformers: the forecast horizon
+}
+# Sizes the modeling code defaults in source when the config omits them; made explicit so that
+# they shrink with the head dim: key -> pattern capturing the default (a Python literal).
+IMPLICIT_ROPE = {
+    "mrope_section": r'rope_param\w*\.get\(\s*"mrope_section",\s*(\[[\d,\s]+\])\s*\)',
+}

@@ -14,8 +14,9 @@ def shrink_rope(rope: dict, head_dim0: int, head_dim: int) -> dict:
     for key, value in rope.items():
         if isinstance(value, dict):
             out[key] = shrink_rope(value, head_dim0, head_dim)
-        elif key == "mrope_section" and isinstance(value, list) and sum(value) == head_dim0 // 2:
-            out[key] = _apportion(value, head_dim // 2)
+        elif key == "mrope_section" and isinstance(value, list) and value and head_dim0:
+            # the sections cover the rotary half of the head (all of it, or a partial factor)
+            out[key] = _apportion(value, max(len(value), round(sum(value) * head_dim / head_dim0)))
         elif key.endswith("_factor") and isinstance(value, list) and len(value) > 1:
             n = max(1, round(len(value) * head_dim / head_dim0))
             out[key] = [value[round(i * (len(value) - 1) / max(1, n - 1))] for i in range(n)]

@@ -85,6 +85,11 @@ def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _multiple(v: int, m: int) -> int:
+    """The smallest multiple of m that is >= v (at least m)."""
+    return max(m, m * math.ceil(v / m))
+
+
 def _round(v: float, multiple: int, lo: int, hi: int) -> int:
     return int(min(hi, max(lo, multiple * round(v / multiple))))
 
@@ -121,6 +126,8 @@ class _Level:
         hd_max = max(head_dims) if head_dims else None
         hd0 = d.get("head_dim") if _int(d.get("head_dim")) else (
             H0 // heads0 if H0 and heads0 else None)
+        if hd0 and head_dims:
+            hd_max = max(hd_max, hd0)  # partial rotary (`rotary_dim`) stays a fraction of a head
         self._layers()
         new: dict[str, Any] = {}
         for key, value in d.items():
@@ -129,10 +136,7 @@ class _Level:
                 continue
             if _int(value):
                 new[key] = self._rule(fam, key, value, H, H0, A, heads0, hd_max)
-            elif isinstance(value, list) and value and all(_int(x) for x in value) and fam in (
-                    "width", "ffn"):
-                top = max(value)
-                new[key] = [_round(x * H / top, 8, 8, 4 * H) for x in value]
+        new.update(self._lists(H))
         d.update({k: v for k, v in new.items() if v is not None})
         hd = d.get("head_dim") if _int(d.get("head_dim")) else H // A
         if hd0:
@@ -186,6 +190,50 @@ class _Level:
         if fam in ("experts", "topk", "shared_experts", "expert_groups", "topk_groups", "image"):
             return None  # handled together in _experts / _image
         return None
+
+    def _lists(self, H: int) -> dict:
+        """Per-stage lists: widths share one scale (so `in_channels[i+1] == out_channels[i]`
+        still holds), each stage's width stays a multiple of its head count, stage depths are
+        capped at the default layer count."""
+        d, out = self.d, {}
+        lists = {k: v for k, v in d.items() if isinstance(v, list) and v and all(
+            _int(x) for x in v) and not is_token_id_key(k)}
+        fams = {k: family(k, self.mt) for k in lists}
+        widths = [x for k, v in lists.items() if fams[k] == "width" for x in v]
+        top = max(widths) if widths else None
+        heads = [v for k, v in lists.items() if fams[k] == "heads"]
+        A = self.spec.get("heads")
+        if heads and not widths:  # a pyramid (Swin): one base width, heads grow stage by stage
+            for key in [k for k in lists if fams[k] == "heads"]:
+                m = max(lists[key])
+                out[key] = [max(1, round(h * A / m)) for h in lists[key]] if m > A else lists[key]
+            heads = [out[k] for k in lists if fams[k] == "heads"]
+            ratio = max(max(h) / h[0] for h in heads)
+            base = _multiple(max(8, round(H / ratio)), math.lcm(8, *[x for h in heads for x in h]))
+            W0 = self.width0()
+            for key, v in d.items():
+                if _int(v) and v == W0 and family(key, self.mt) == "width":
+                    out[key] = base
+        # group norms split channels (and a bottleneck's quarter of them) into groups
+        groups = [min(v, 8) for k, v in d.items() if _int(v) and k in R.GROUP_KEYS and v > 1]
+        out.update({k: min(v, 8) for k, v in d.items() if _int(v) and k in R.GROUP_KEYS})
+        for key, value in lists.items():
+            fam = fams[key]
+            if fam == "width" and top:
+                scaled = [_round(x * H / top, 8, 8, 4 * H) for x in value]
+                for hl in heads:  # a stage's width must split into that stage's heads
+                    if len(hl) == len(value):
+                        scaled = [_multiple(w, math.lcm(8, h)) if h > 0 else w
+                                  for w, h in zip(scaled, hl)]
+                for g in groups:
+                    scaled = [_multiple(w, math.lcm(8, 4 * g)) for w in scaled]
+                out[key] = scaled
+            elif fam == "ffn":
+                out[key] = [_round(x * H / max(value), 8, 8, 4 * H) for x in value]
+            elif fam == "stage_layers":
+                cap = self.spec.layers or R.DEFAULTS["layers"]
+                out[key] = [min(x, cap) for x in value]
+        return out
 
     def _layers(self) -> None:
         d = self.d
@@ -253,7 +301,14 @@ class _Level:
             return
         grid0 = size // patch
         merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)
-        grid = min(grid0, max(R.DEFAULTS["image_grid"], merge))
+        # a hierarchical model halves the grid at each later stage: the last stage keeps >= 1
+        stages = max([len(v) for k, v in d.items() if isinstance(v, list) and family(k, self.mt)
+                      in ("stage_layers", "heads", "width")] or [1])
+        need = 2 ** (stages - 1)
+        if stages > 1 and _int(d.get("window_size")) and d["window_size"] > 2:
+            d["window_size"] = 2  # shifted windows of 2 patches; every stage holds one window
+            need *= 2
+        grid = min(grid0, max(R.DEFAULTS["image_grid"], merge, need))
         grid -= grid % merge
         grid = max(grid, merge)
         self.grid = (grid0, grid)
@@ -306,6 +361,21 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
     walk(tiny, "")
     report.kept, report.total = fidelity(original, tiny)
     return tiny, report
+
+
+def positions_cover_pad(original: dict, tiny: dict) -> None:
+    """Position tables that reserve a row for the pad id (RoBERTa, M2M100: `padding_idx=pad`)
+    must have more rows than the tiny pad id; grow them back toward the original when needed."""
+    for key, value in tiny.items():
+        if is_subconfig(key, value) and isinstance(original.get(key), dict):
+            positions_cover_pad(original[key], value)
+    pad = tiny.get("pad_token_id")
+    if not _int(pad):
+        return
+    need = pad + 2 + R.DEFAULTS["positions_past_pad"]  # RoBERTa counts positions from pad + 1
+    for key, value in list(tiny.items()):
+        if _int(value) and family(key, tiny.get("model_type")) == "positions" and value < need:
+            tiny[key] = need
 
 
 def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple[int, int]:

@@ -1,0 +1,371 @@
+"""One builder per forward-argument name: what a tiny model's `input_ids`, `pixel_values`,
+`input_features`, `past_values`, `bbox` … look like, read off its config.
+
+A builder takes the context (model, config, batch, generator, chosen layout, inputs so far) and
+returns a tensor, a dict of tensors (an input and its companions), or None (leave it out).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+
+import torch
+
+SEQ = 12          # text tokens per row (before media placeholders)
+AUDIO_SAMPLES = 16000
+FRAMES = 64       # mel frames when the config names no encoder length
+
+
+def _sub(config, *names):
+    for n in names:
+        sub = getattr(config, n, None)
+        if sub is not None and not isinstance(sub, (int, float, str, bool, list, dict)):
+            return sub
+    return config
+
+
+def image_config(config):
+    return _sub(config, "vision_config", "image_config", "vision_encoder_config",
+                "backbone_config")
+
+
+def audio_config(config):
+    return _sub(config, "audio_config", "encoder_config", "audio_encoder_config")
+
+
+def _text_config(config):
+    getter = getattr(config, "get_text_config", None)
+    try:
+        return getter(decoder=True) if getter else config
+    except Exception:
+        return config
+
+
+def _get(cfgs, *names, default=None):
+    for cfg in cfgs:
+        for n in names:
+            v = getattr(cfg, n, None)
+            if v is not None:
+                return v
+    return default
+
+
+def reserved_ids(config) -> set[int]:
+    """Ids that plain text must avoid (image/video/audio placeholders)."""
+    out = set()
+    for cfg in (config, _text_config(config)):
+        for k, v in cfg.to_dict().items():
+            if isinstance(v, int) and not isinstance(v, bool) and k.endswith(
+                    ("_token_id", "_token_index")) and k not in ("bos_token_id", "eos_token_id",
+                                                                 "pad_token_id"):
+                out.add(v)
+    return out
+
+
+def _vocab(config) -> int:
+    return getattr(_text_config(config), "vocab_size", None) or getattr(
+        config, "vocab_size", None) or 100
+
+
+def text_ids(config, batch: int, seq: int, gen: torch.Generator) -> torch.Tensor:
+    vocab = _vocab(config)
+    bad = reserved_ids(config)
+    ids = torch.randint(0, vocab, (batch, seq), generator=gen)
+    for b in bad:  # replace placeholders by a harmless id
+        ids[ids == b] = next(i for i in range(vocab) if i not in bad)
+    return ids
+
+
+def image_token_id(config):
+    for cfg in (config, _text_config(config)):
+        for k in ("image_token_id", "image_token_index"):
+            v = getattr(cfg, k, None)
+            if isinstance(v, int):
+                return v
+    return None
+
+
+@dataclass
+class Ctx:
+    model: object
+    config: object
+    params: dict
+    batch: int
+    gen: torch.Generator
+    layout: dict
+    inputs: dict = field(default_factory=dict)
+    tokens_per_image: int | None = None
+    frames: int | None = None
+
+    def place_media_tokens(self) -> None:
+        """Prepend one run of image placeholder tokens per image to input_ids."""
+        token = image_token_id(self.config)
+        ids = self.inputs.get("input_ids")
+        if token is None or ids is None or "pixel_values" not in self.inputs:
+            return
+        n = self.tokens_per_image or _count_image_tokens(self)
+        self.inputs["input_ids"] = torch.cat([torch.full((self.batch, n), token), ids], dim=1)
+        if "attention_mask" in self.inputs:
+            self.inputs["attention_mask"] = torch.ones_like(self.inputs["input_ids"])
+        if "mm_token_type_ids" in self.params:  # M-RoPE: 1 marks an image token
+            self.inputs["mm_token_type_ids"] = (self.inputs["input_ids"] == token).long()
+        if "token_type_ids" in self.inputs:
+            self.inputs["token_type_ids"] = torch.zeros_like(self.inputs["input_ids"])
+
+
+def _count_image_tokens(ctx: Ctx) -> int:
+    """Ask the config, else the model itself, how many placeholder tokens one image becomes."""
+    config = ctx.config
+    for key in ("image_seq_length", "mm_tokens_per_image", "num_image_tokens"):
+        v = _get((config, _text_config(config)), key)
+        if isinstance(v, int) and v > 0:
+            return v
+    getter = getattr(ctx.model, "get_image_features", None)
+    if getter is None:
+        return 1
+    accepted = inspect.signature(getter).parameters
+    media = {k: v for k, v in ctx.inputs.items() if k in accepted and k not in (
+        "input_ids", "attention_mask")}
+    with torch.no_grad():
+        feats = getter(**media)
+    if hasattr(feats, "pooler_output") and feats.pooler_output is not None:
+        feats = feats.pooler_output
+    elif hasattr(feats, "last_hidden_state"):
+        feats = feats.last_hidden_state
+    if isinstance(feats, (list, tuple)):
+        return int(sum(f.shape[0] if f.dim() == 2 else f.shape[-2] for f in feats)) // ctx.batch
+    if feats.dim() == 3:
+        return int(feats.shape[0] * feats.shape[1]) // ctx.batch
+    return max(1, int(feats.shape[0]) // ctx.batch)
+
+
+# --- images and video ----------------------------------------------------------------------------
+
+def _image_hw(vc) -> tuple[int, int]:
+    size = getattr(vc, "image_size", None) or getattr(vc, "img_size", None) or 32
+    if isinstance(size, dict):
+        return size.get("height", 32), size.get("width", 32)
+    if isinstance(size, (list, tuple)):
+        return tuple(size)[-2:] if len(size) >= 2 else (size[0], size[0])
+    return size, size
+
+
+def _channels(vc) -> int:
+    return getattr(vc, "num_channels", None) or getattr(vc, "in_channels", None) or 3
+
+
+def _frames(vc) -> int:
+    return _get((vc,), "num_frames", "frames_per_clip", default=2)
+
+
+def _flat_patches(ctx: Ctx, grid_name: str) -> dict:
+    """Qwen-VL family: flattened patches plus a (t, h, w) grid per image."""
+    vc = image_config(ctx.config)
+    p = getattr(vc, "patch_size", 14)
+    p = p[0] if isinstance(p, (list, tuple)) else p
+    t = getattr(vc, "temporal_patch_size", 1) or 1
+    merge = getattr(vc, "spatial_merge_size", None) or getattr(vc, "merge_size", None) or 1
+    side = 2 * merge
+    n = side * side
+    pv = torch.rand((ctx.batch * n, _channels(vc) * t * p * p), generator=ctx.gen)
+    grid = torch.tensor([[1, side, side]] * ctx.batch)
+    ctx.tokens_per_image = n // (merge * merge)
+    return {"pixel_values": pv, grid_name: grid}
+
+
+def pixel_values(ctx: Ctx):
+    vc = image_config(ctx.config)
+    h, w = _image_hw(vc)
+    c = _channels(vc)
+    kind = ctx.layout.get("image", "bchw")
+    if kind == "flat":
+        name = "image_grid_thw" if "image_grid_thw" in ctx.params else "grid_thw"
+        return _flat_patches(ctx, name)
+    if kind == "video":
+        return torch.rand((ctx.batch, _frames(vc), c, h, w), generator=ctx.gen)
+    if kind == "stack":
+        return torch.rand((ctx.batch, 1, c, h, w), generator=ctx.gen)
+    if kind == "naflex":  # SigLIP-2: patches of a variable grid, with their shapes and a mask
+        p = getattr(vc, "patch_size", 16)
+        side = max(2, int((getattr(vc, "num_patches", 16) or 16) ** 0.5))
+        n = side * side
+        return {"pixel_values": torch.rand((ctx.batch, n, c * p * p), generator=ctx.gen),
+                "spatial_shapes": torch.tensor([[side, side]] * ctx.batch),
+                "pixel_attention_mask": torch.ones((ctx.batch, n), dtype=torch.long)}
+    return torch.rand((ctx.batch, c, h, w), generator=ctx.gen)
+
+
+def vision_hidden_states(ctx: Ctx):
+    """Vision towers that take flattened patches as `hidden_states` with a `grid_thw`."""
+    if "grid_thw" not in ctx.params and "image_grid_thw" not in ctx.params:
+        cfg = ctx.config
+        hidden = _get((cfg,), "hidden_size", "d_model", default=64)
+        return torch.randn((ctx.batch, SEQ, hidden), generator=ctx.gen)
+    out = _flat_patches(ctx, "grid_thw" if "grid_thw" in ctx.params else "image_grid_thw")
+    out["hidden_states"] = out.pop("pixel_values")
+    return out
+
+
+def grid_thw(ctx: Ctx):
+    if "grid_thw" in ctx.inputs or "image_grid_thw" in ctx.inputs:
+        return None
+    name = "grid_thw" if "grid_thw" in ctx.params else "image_grid_thw"
+    return _flat_patches(ctx, name)
+
+
+def image_sizes(ctx: Ctx):
+    pv = ctx.inputs.get("pixel_values")
+    if pv is None or pv.dim() < 4 or not ctx.layout.get("sizes", True):
+        return None
+    return torch.tensor([list(pv.shape[-2:])] * ctx.batch)
+
+
+def videos(ctx: Ctx):
+    vc = image_config(ctx.config)
+    h, w = _image_hw(vc)
+    return torch.rand((ctx.batch, _frames(vc), _channels(vc), h, w), generator=ctx.gen)
+
+
+def ones_like_pixels(ctx: Ctx):
+    pv = ctx.inputs.get("pixel_values")
+    if pv is None:
+        return None
+    return torch.ones((pv.shape[0], *pv.shape[-2:]), dtype=torch.long)
+
+
+# --- audio ---------------------------------------------------------------------------------------
+
+def input_features(ctx: Ctx):
+    ac = audio_config(ctx.config)
+    cfgs = (ac, ctx.config)
+    mels = _get(cfgs, "num_mel_bins", "n_mels", "feature_size", "input_feat_size", default=80)
+    positions = _get(cfgs, "max_source_positions")
+    kind = ctx.layout.get("mel", "auto")
+    if kind == "auto":
+        kind = "bmf" if positions else "bfm"
+    frames = 2 * positions if positions and kind == "bmf" else FRAMES
+    ctx.frames = frames
+    if kind == "bmf":
+        return torch.randn((ctx.batch, mels, frames), generator=ctx.gen)
+    channels = _get(cfgs, "input_channels", default=1)
+    return torch.randn((ctx.batch, frames, mels * channels), generator=ctx.gen)
+
+
+def feature_mask(ctx: Ctx):
+    if "input_features" not in ctx.inputs:
+        return None
+    return torch.ones((ctx.batch, ctx.frames or FRAMES), dtype=torch.long)
+
+
+def input_values(ctx: Ctx):
+    x = torch.randn((ctx.batch, AUDIO_SAMPLES), generator=ctx.gen) * 0.1
+    return x[:, None, :] if ctx.layout.get("audio") == "b1t" else x
+
+
+# --- text and its companions ---------------------------------------------------------------------
+
+def input_ids(ctx: Ctx):
+    return text_ids(ctx.config, ctx.batch, SEQ, ctx.gen)
+
+
+def attention_mask(ctx: Ctx):
+    ids = ctx.inputs.get("input_ids")
+    return torch.ones_like(ids) if ids is not None else None
+
+
+def decoder_input_ids(ctx: Ctx):
+    start = getattr(ctx.config, "decoder_start_token_id", None) or 0
+    dec = text_ids(ctx.config, ctx.batch, 6, ctx.gen)
+    dec[:, 0] = start
+    return dec
+
+
+def qformer_ids(ctx: Ctx):
+    qc = _sub(ctx.config, "qformer_config")
+    ids = torch.randint(0, getattr(qc, "vocab_size", 100) or 100, (ctx.batch, SEQ),
+                        generator=ctx.gen)
+    return {"qformer_input_ids": ids, "qformer_attention_mask": torch.ones_like(ids)}
+
+
+def query_embeds(ctx: Ctx):
+    n = _get((ctx.config,), "num_query_tokens", default=4)
+    return torch.randn((ctx.batch, n, ctx.config.hidden_size), generator=ctx.gen)
+
+
+def bbox(ctx: Ctx):
+    """Word boxes (x0, y0, x1, y1) on a 0–1000 page, x0 <= x1 and y0 <= y1."""
+    ids = ctx.inputs.get("input_ids")
+    seq = ids.shape[1] if ids is not None else SEQ
+    lo = torch.randint(0, 500, (ctx.batch, seq, 2), generator=ctx.gen)
+    return torch.cat([lo, lo + torch.randint(1, 400, (ctx.batch, seq, 2), generator=ctx.gen)], -1)
+
+
+def inputs_embeds(ctx: Ctx):
+    hidden = _get((_text_config(ctx.config), ctx.config), "hidden_size", "d_model", default=64)
+    return torch.randn((ctx.batch, SEQ, hidden), generator=ctx.gen)
+
+
+def visual_feats(ctx: Ctx):
+    c = ctx.config
+    return {"visual_feats": torch.randn((ctx.batch, 4, c.visual_feat_dim), generator=ctx.gen),
+            "visual_pos": torch.rand((ctx.batch, 4, c.visual_pos_dim), generator=ctx.gen)}
+
+
+# --- time series ---------------------------------------------------------------------------------
+
+def _series_dims(config) -> tuple[int, int, int, int]:
+    context = _get((config,), "context_length", "context_len", default=32)
+    lags = max(_get((config,), "lags_sequence", default=[0]) or [0])
+    channels = _get((config,), "input_size", "num_input_channels", default=1)
+    features = _get((config,), "num_time_features", default=0)
+    return context, lags, channels, features
+
+
+def past_values(ctx: Ctx) -> dict:
+    context, lags, channels, features = _series_dims(ctx.config)
+    length = context + lags
+    shape = (ctx.batch, length) if channels == 1 and "past_time_features" in ctx.params else (
+        ctx.batch, length, channels)
+    values = torch.randn(shape, generator=ctx.gen)
+    out = {"past_values": values}
+    if "past_observed_mask" in ctx.params:
+        out["past_observed_mask"] = torch.ones_like(values)
+    if "past_time_features" in ctx.params:
+        out["past_time_features"] = torch.randn((ctx.batch, length, features), generator=ctx.gen)
+    if "future_time_features" in ctx.params:
+        out.update(future_values(ctx.config, ctx.batch, ctx.gen))
+    return out
+
+
+def future_values(config, batch: int, gen: torch.Generator) -> dict:
+    _, _, channels, features = _series_dims(config)
+    horizon = _get((config,), "prediction_length", "horizon_length", default=8)
+    shape = (batch, horizon) if channels == 1 else (batch, horizon, channels)
+    out = {"future_values": torch.randn(shape, generator=gen)}
+    if features or _get((config,), "num_time_features") is not None:
+        out["future_time_features"] = torch.randn((batch, horizon, features), generator=gen)
+    return out
+
+
+# argument name -> builder
+ARGS = {
+    "input_ids": input_ids, "attention_mask": attention_mask,
+    "decoder_input_ids": decoder_input_ids, "task_inputs": input_ids,
+    "pixel_values": pixel_values, "prompt_pixel_values": pixel_values,
+    "prompt_masks": pixel_values, "pixel_values_videos": videos,
+    "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
+    "hidden_states": vision_hidden_states, "pixel_mask": ones_like_pixels,
+    "input_features": input_features, "input_features_mask": feature_mask,
+    "feature_attention_mask": feature_mask, "input_values": input_values,
+    "qformer_input_ids": qformer_ids, "query_embeds": query_embeds, "bbox": bbox,
+    "inputs_embeds": inputs_embeds, "visual_feats": visual_feats,
+    "past_values": past_values,
+}
+# an input -> the optional arguments that must come with it when the forward takes them
+COMPANIONS = [
+    ("input_ids", ("attention_mask", "bbox")),
+    ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids")),
+    ("input_features", ("input_features_mask", "feature_attention_mask")),
+    ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),
+]

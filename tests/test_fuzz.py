@@ -13,7 +13,7 @@ ARCHS = ["llama", "gpt2", "bert", "t5", "mixtral", "qwen3_moe", "gemma2", "falco
          "whisper", "vit", "llava", "deepseek_v3", "mamba", "bart", "qwen2"]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(mt=st.sampled_from(ARCHS), hidden=st.integers(1, 160), heads=st.none() | st.integers(
     1, 9), layers=st.none() | st.integers(0, 5), vocab=st.none() | st.integers(0, 3000),

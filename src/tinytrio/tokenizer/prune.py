@@ -127,31 +127,40 @@ def _merge_result(a: str, b: str, prefix: str) -> str:
 def _fill_bpe(tj: dict, budget: _Budget) -> list[tuple[str, str]]:
     vocab = budget.vocab
     prefix = tj["model"].get("continuing_subword_prefix") or ""
-    merges = read_merges(tj["model"].get("merges") or [])
-    results = [_merge_result(a, b, prefix) for a, b in merges]
-    produced = set(results)
-    for (a, b), r in zip(merges, results):
+    # one pass parses every merge and collects what merges produce (128k merges: the hot loop)
+    triples = [(a, b, _merge_result(a, b, prefix)) for a, b in read_merges(tj["model"].get("merges") or [])]
+    produced = {r for _, _, r in triples}
+    keep = budget.keep
+    for a, b, r in triples:
         if budget.full():
             break
         if r not in vocab or a not in vocab or b not in vocab:
             continue
         # a missing part may be added only if it is an atom (a base character no merge produces),
         # e.g. the single characters SentencePiece-BPE models keep at the end of the vocab
-        if any(p not in budget.keep and p in produced for p in (a, b)):
+        if (a not in keep and a in produced) or (b not in keep and b in produced):
             continue
         budget.add(list(dict.fromkeys((a, b, r))))
-    _fill_in_order(sorted(vocab, key=vocab.__getitem__), budget)
-    return [(a, b) for (a, b), r in zip(merges, results) if a in budget.keep and b in budget.keep and r in budget.keep]
+    if not budget.full():
+        _fill_in_order(sorted(vocab, key=vocab.__getitem__), budget)
+    return [(a, b) for a, b, r in triples if r in keep and a in keep and b in keep]
 
 
 def _fill_in_order(tokens: list[str], budget: _Budget) -> None:
     """Top up with `tokens` in the given order, placeholders like `[unused7]` last."""
-    for group in ([t for t in tokens if not _UNUSED.match(t)], [t for t in tokens if _UNUSED.match(t)]):
-        for t in group:
-            if budget.full():
-                return
-            if t not in budget.keep:
-                budget.add([t])
+    unused = []
+    for t in tokens:
+        if budget.full():
+            return
+        if _UNUSED.match(t):
+            unused.append(t)
+        elif t not in budget.keep:
+            budget.add([t])
+    for t in unused:
+        if budget.full():
+            return
+        if t not in budget.keep:
+            budget.add([t])
 
 
 def prune_tokenizer_json(tj: dict, vocab_size: int) -> tuple[dict, dict[int, int]]:

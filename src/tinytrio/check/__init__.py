@@ -120,8 +120,8 @@ def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True,
     """Run the checks on a model directory and return the report.
 
     fast=True runs the FAST subset (what `tinytrio model` runs); fast=False runs them all and
-    the CUDA checks with device="cuda"; `ddp` runs whenever nproc is given. Raises CheckFailed when a
-    check fails and raise_on_fail; SourceError / OptionError on bad input (exit code 2).
+    the CUDA checks with device="cuda"; `ddp` runs whenever nproc is given. Raises CheckFailed
+    when a check fails and raise_on_fail; SourceError / OptionError on bad input (exit 2).
     """
     path = Path(path)
     _validate(path, train_steps, device, nproc)

@@ -185,14 +185,16 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
 def _follow_text_vocab(d: dict, vocab: int, original_vocab: int | None) -> None:
     """Other tables indexed by text token ids (`vocab_size_per_layer_input`, `unpadded_vocab_size`
     …) follow the tiny text vocab when they had the original text vocab's size."""
+    from . import registry as R
     from .shrink import is_subconfig
 
     for key, value in d.items():
         if is_subconfig(key, value):
             _follow_text_vocab(value, vocab, original_vocab)
-        elif ("vocab_size" in key and key != "vocab_size" and value == original_vocab
-              and isinstance(value, int) and original_vocab):
-            d[key] = vocab
+        elif "vocab_size" in key and key != "vocab_size" and isinstance(value, int) and (
+                value == original_vocab or value > R.DEFAULTS["other_vocab"]) and (
+                key not in R.NOT_SIZES):
+            d[key] = vocab  # a large entity / source / target vocab: as big as the text one
 
 
 def _validate_options(r: Recipe) -> None:

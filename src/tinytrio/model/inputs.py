@@ -49,8 +49,7 @@ def _wanted(model, params: dict) -> list[str]:
         image_token_id(config) is not None or getattr(config, "vision_config", None) is not None)
     if media:
         names.append("pixel_values")
-    if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in params and (
-            "input_ids" in names or "input_features" in names):
+    if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in params:
         names.append("decoder_input_ids")
     for anchor, companions in COMPANIONS:
         if anchor in names:
@@ -83,7 +82,10 @@ def _layouts(names: list[str]):
 
 
 def _runs(model, inputs: dict) -> bool:
+    """Does the model's forward accept these inputs? (No side effects: eval mode, no grad, and
+    the global RNG restored, so a model that draws noise sees the same stream afterwards.)"""
     was_training = model.training
+    state = torch.get_rng_state()
     model.eval()
     try:
         with torch.no_grad():
@@ -92,6 +94,7 @@ def _runs(model, inputs: dict) -> bool:
     except Exception:
         return False
     finally:
+        torch.set_rng_state(state)
         model.train(was_training)
 
 

@@ -117,18 +117,23 @@ class Ctx:
 def _count_image_tokens(ctx: Ctx) -> int:
     """Ask the config, else the model itself, how many placeholder tokens one image becomes."""
     config = ctx.config
+    counted = None
     for key in ("image_seq_length", "mm_tokens_per_image", "num_image_tokens"):
         v = _get((config, _text_config(config)), key)
         if isinstance(v, int) and v > 0:
-            return v
+            counted = v
+            break
     getter = getattr(ctx.model, "get_image_features", None)
     if getter is None:
-        return 1
+        return counted or 1
     accepted = inspect.signature(getter).parameters
     media = {k: v for k, v in ctx.inputs.items() if k in accepted and k not in (
         "input_ids", "attention_mask")}
-    with torch.no_grad():
-        feats = getter(**media)
+    try:  # what the model itself makes of one image beats what the config says
+        with torch.no_grad():
+            feats = getter(**media)
+    except Exception:
+        return counted or 1
     if hasattr(feats, "pooler_output") and feats.pooler_output is not None:
         feats = feats.pooler_output
     elif hasattr(feats, "last_hidden_state"):
@@ -184,8 +189,10 @@ def pixel_values(ctx: Ctx):
         return _flat_patches(ctx, name)
     if kind == "video":
         return torch.rand((ctx.batch, _frames(vc), c, h, w), generator=ctx.gen)
-    if kind == "stack":
-        return torch.rand((ctx.batch, 1, c, h, w), generator=ctx.gen)
+    if kind == "stack":  # crops per image: as many as the largest any-resolution grid needs
+        pins = _get((ctx.config,), "image_grid_pinpoints", default=None) or []
+        n = 1 + max([(ph // h) * (pw // w) for ph, pw in pins if ph >= h and pw >= w] or [0])
+        return torch.rand((ctx.batch, n, c, h, w), generator=ctx.gen)
     if kind == "naflex":  # SigLIP-2: patches of a variable grid, with their shapes and a mask
         p = getattr(vc, "patch_size", 16)
         side = max(2, int((getattr(vc, "num_patches", 16) or 16) ** 0.5))

@@ -28,6 +28,7 @@ EXACT: dict[str, str] = {
     "upsample_initial_channel": "width", "classifier_proj_size": "width",
     "codevector_dim": "width", "proj_codevector_dim": "width",
     "depths": "stage_layers", "num_block_repeats": "stage_layers",
+    "num_blocks": "layers", "num_filters": "filters", "n_filters": "filters",
     # feed-forward width
     "intermediate_size": "ffn", "ffn_dim": "ffn", "d_ff": "ffn", "n_inner": "ffn", "dff": "ffn",
     "dim_feedforward": "ffn", "ffn_hidden_size": "ffn", "dim_ff": "ffn", "d_inner": "ffn",
@@ -79,7 +80,7 @@ SUFFIX: dict[str, str] = {
     "_head_dim": "head_dim", "_lora_rank": "rank",
     "_hidden_layers": "layers", "_num_layers": "layers", "_layers": "layers",
     "_position_embeddings": "positions", "_positions": "positions",
-    "_hidden_sizes": "width", "_channels": "width", "_units": "ffn",
+    "_hidden_sizes": "width", "_channels": "width", "_units": "ffn", "_out_channel": "width",
     "_num_experts": "experts",
 }
 
@@ -92,6 +93,7 @@ NOT_SIZES: frozenset[str] = frozenset({
     "num_feat_extract_layers",  # wav2vec2: equals len(conv_dim), the conv stack is a contract
     "num_nextn_predict_layers", "num_mtp_layers",
     "type_vocab_size",          # BERT token types: usually 2, a contract with the tokenizer
+    "max_2d_position_embeddings",  # LayoutLM: boxes live on a 0-1000 page, a data contract
     "num_mel_bins", "num_channels", "latent_channels", "audio_channels", "sampling_rate",
     "patch_size", "spatial_merge_size",
     "temporal_patch_size", "merge_size",
@@ -152,6 +154,8 @@ DEFAULTS = dict(
     experts=4,         # routed experts when the original has more
     topk=2,            # experts per token when the original routes to more
     positions=512,     # learned position tables
+    filters=8,         # base channels of convolutional audio codecs (doubled per stage)
+    other_vocab=4096,  # non-text vocabularies (entities, source/target) above this follow the text
     positions_past_pad=128,  # rows beyond a pad id that position tables count from
     window=32,         # sliding / local attention windows
     image_grid=4,      # patches per image side

@@ -185,6 +185,8 @@ class _Level:
             return min(v, R.DEFAULTS["positions"])
         if fam == "window":
             return min(v, R.DEFAULTS["window"])
+        if fam == "filters":
+            return min(v, R.DEFAULTS["filters"])
         if fam == "vocab":
             return None  # pairing sets the text vocab; other vocabularies are contracts
         if fam in ("experts", "topk", "shared_experts", "expert_groups", "topk_groups", "image"):
@@ -203,12 +205,14 @@ class _Level:
         top = max(widths) if widths else None
         heads = [v for k, v in lists.items() if fams[k] == "heads"]
         A = self.spec.get("heads")
-        if heads and not widths:  # a pyramid (Swin): one base width, heads grow stage by stage
+        stages = max([len(v) for k, v in lists.items() if fams[k] == "stage_layers"] or [0])
+        if (heads or stages > 1) and not widths:
+            # a pyramid (Swin, FocalNet): one base width doubled per stage, heads grow with it
             for key in [k for k in lists if fams[k] == "heads"]:
                 m = max(lists[key])
                 out[key] = [max(1, round(h * A / m)) for h in lists[key]] if m > A else lists[key]
-            heads = [out[k] for k in lists if fams[k] == "heads"]
-            ratio = max(max(h) / h[0] for h in heads)
+            heads = [out[k] for k in lists if fams[k] == "heads"] or [[1]]
+            ratio = max([max(h) / h[0] for h in heads] + [2 ** (stages - 1)])
             base = _multiple(max(8, round(H / ratio)), math.lcm(8, *[x for h in heads for x in h]))
             W0 = self.width0()
             for key, v in d.items():
@@ -321,6 +325,10 @@ def _image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
     if not grids:
         return
     grid0, grid = grids[0]
+    pins = d.get("image_grid_pinpoints")
+    if isinstance(pins, list) and all(isinstance(p, list) and len(p) == 2 for p in pins):
+        # any-resolution grids are in pixels of the vision tower's image size: follow it
+        d["image_grid_pinpoints"] = [[max(1, x * grid // grid0) for x in p] for p in pins]
     for key in R.IMAGE_TOKEN_COUNTS:
         v = d.get(key)
         if not _int(v) or v <= 0:
@@ -393,7 +401,8 @@ def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple
             continue
         if isinstance(value, list) and any(k in key for k in ("layer", "block")):
             continue  # per-layer lists are cut by design; their kinds are counted separately
-        if key in R.IMAGE_TOKEN_COUNTS or key in ("vision_feature_layer", "select_layer"):
+        if key in R.IMAGE_TOKEN_COUNTS or key in ("vision_feature_layer", "select_layer",
+                                                  "image_grid_pinpoints"):
             continue
         total += 1
         if key in ("rope_parameters", "rope_scaling") and isinstance(value, dict):

@@ -20,7 +20,6 @@ def _copy(tiny, name, tmp_path):
 
 
 def test_nan_weights_fail(tiny, tmp_path):
-    import torch
     from safetensors.torch import load_file, save_file
 
     model = _copy(tiny, "llama", tmp_path)

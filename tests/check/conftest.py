@@ -22,6 +22,8 @@ SOURCES = {
     "whisper": str(CONFIGS / "openai__whisper-small.json"),              # speech seq2seq
     "vit": "vit",                                                        # image classification
     "t5-bare": "t5",                      # transformers' default T5Config (no decoder start id)
+    "bert-bare": "bert",                  # bare model types: the first auto class (causal LMs)
+    "whisper-bare": "whisper",
 }
 
 

@@ -136,7 +136,7 @@ def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True,
     quiet_transformers()
     config, error = _read_config(path)
     ctx = Ctx(path, config, config_error=error, device=device, train_steps=train_steps,
-              nproc=nproc, timeout=timeout)
+              nproc=nproc, timeout=timeout, full=not fast)
     report: dict = {"path": str(path), "checks": {}}
     status: dict[str, str] = {}
     started = time.perf_counter()

@@ -85,6 +85,40 @@ def check_forward(ctx: Ctx) -> str:
     return f"{'+'.join(ctx.inputs)} -> {tuple(ctx.reference.shape)}"
 
 
+# config / generation_config fields that hold token ids the decoder will embed
+ID_LISTS = ("forced_decoder_ids", "suppress_tokens", "begin_suppress_tokens", "bad_words_ids",
+            "forced_bos_token_id", "forced_eos_token_id")
+
+
+def _ids(value) -> list[int]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [i for v in value for i in _ids(v)]
+    return []
+
+
+def out_of_vocab_ids(model) -> str | None:
+    """The first token id in the config or generation config that the embedding cannot hold."""
+    vocab = vocab_rows(model)
+    if vocab is None:
+        return None
+    sources = [("config", model.config.to_dict())]
+    if getattr(model, "generation_config", None) is not None:
+        sources.append(("generation_config", model.generation_config.to_dict()))
+    for where, data in sources:
+        for key, value in data.items():
+            if key.endswith("_token_id") or key in ID_LISTS:
+                bad = [i for i in _ids(value) if i >= vocab]
+                if key == "forced_decoder_ids":  # [position, id] pairs
+                    bad = [pair[1] for pair in value or [] if pair[1] >= vocab]
+                if bad:
+                    return f"{where} {key} holds id {bad[0]} >= vocab {vocab}"
+    return None
+
+
 def check_generate(ctx: Ctx) -> str:
     import torch
 
@@ -93,7 +127,18 @@ def check_generate(ctx: Ctx) -> str:
     with torch.no_grad(), quiet():
         out = ctx.model.generate(**ctx.inputs, max_new_tokens=3, do_sample=False)
     out = out if isinstance(out, torch.Tensor) else first_tensor(out)
-    return f"{tuple(out.shape)}"
+    detail = f"{tuple(out.shape)}"
+    if ctx.full and "decoder_input_ids" in ctx.inputs:
+        # as users and pipelines call it: encoder inputs only, the decoder prompt from the configs
+        bad = out_of_vocab_ids(ctx.model)
+        if bad:
+            raise AssertionError(bad)
+        inputs = {k: v for k, v in ctx.inputs.items() if not k.startswith("decoder_")}
+        with torch.no_grad(), quiet():
+            plain = ctx.model.generate(**inputs, max_new_tokens=3, do_sample=False)
+        plain = plain if isinstance(plain, torch.Tensor) else first_tensor(plain)
+        detail += f"; from encoder inputs alone {tuple(plain.shape)}"
+    return detail
 
 
 def check_backward(ctx: Ctx) -> str:

@@ -26,6 +26,7 @@ class Ctx:
     train_steps: int = 3
     nproc: int | None = None
     timeout: float = 180.0
+    full: bool = False  # the whole `tinytrio check`, not the fast subset a build runs
     cls: type | None = None
     model: object = None
     tokenizer: object = None

@@ -5,6 +5,7 @@ when it raises (the error is the finding, never a crash), and is skipped when it
 checks run along the data flow and share one context:
 
     basic.py        load, tokenizer, forward, generate, backward, nan, save_reload  (the FAST set)
+    processor.py    processor    (AutoProcessor → chat template / pipeline → generate; FAST too)
     loading.py      sharded, dtype, meta_load, device_map
     train.py        train        (Trainer + the collator that fits the head, on the corpus)
     pipeline.py     pipeline     (the matching transformers pipeline)
@@ -32,10 +33,11 @@ DEVICES = ("cpu", "cuda")
 def _fast():
     from .basic import (check_backward, check_forward, check_generate, check_load, check_nan,
                         check_save_reload, check_tokenizer)
+    from .processor import check_processor
 
     return [("load", check_load), ("tokenizer", check_tokenizer), ("forward", check_forward),
             ("generate", check_generate), ("backward", check_backward), ("nan", check_nan),
-            ("save_reload", check_save_reload)]
+            ("save_reload", check_save_reload), ("processor", check_processor)]
 
 
 def _plan(ctx: Ctx, fast: bool):
@@ -60,13 +62,15 @@ def _plan(ctx: Ctx, fast: bool):
     return checks
 
 
-FAST = ("load", "tokenizer", "forward", "generate", "backward", "nan", "save_reload")
+FAST = ("load", "tokenizer", "forward", "generate", "backward", "nan", "save_reload",
+        "processor")
 FULL = FAST + ("sharded", "dtype", "meta_load", "device_map", "train", "pipeline", "ddp",
                "cuda_bf16", "cuda_fp16")
 
 # what a check needs to have passed; when it did not, the check is skipped rather than failed again
 NEEDS = {"tokenizer": ("load",), "forward": ("load",), "generate": ("forward",),
          "backward": ("load",), "nan": ("load",), "save_reload": ("forward",),
+         "processor": ("forward",),
          "sharded": ("forward",), "dtype": ("forward",), "meta_load": ("forward",),
          "device_map": ("forward",), "train": ("load",), "pipeline": ("load",),
          "ddp": ("load",), "cuda_bf16": ("load",), "cuda_fp16": ("load",)}

@@ -79,6 +79,7 @@ class ModelResult:
     seconds: float = 0.0
     check: dict | None = None
     sizes: dict = field(default_factory=dict)
+    processors: dict = field(default_factory=dict)  # what processors/ wrote, or why none
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -156,6 +157,10 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
             gen.save_pretrained(tmp)
         if tok is not None:
             tok.tokenizer.save_pretrained(tmp)
+        from ..processors import write_processors
+
+        processors = write_processors(tmp, resolved, original, tiny, tok)
+        if tok is not None:  # after the processor, which saves the tokenizer again
             for name, blob in tok.native_files.items():
                 (tmp / name).write_bytes(blob)
         nbytes = sum(p.stat().st_size for p in tmp.iterdir() if p.is_file())
@@ -167,7 +172,7 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
             fidelity={"kept": report.kept, "total": report.total,
                       "layer_kinds": {k: list(v) for k, v in report.layer_kinds.items()},
                       "layers": {k: list(v) for k, v in report.layers.items()}},
-            sizes=_main_sizes(original, tiny))
+            sizes=_main_sizes(original, tiny), processors=processors)
         from ..card import write_model_card
 
         write_model_card(tmp, result, recipe, resolved.base_model)

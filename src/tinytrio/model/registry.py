@@ -135,6 +135,10 @@ TOKEN_ID_KEYS: frozenset[str] = frozenset({
 })
 TOKEN_ID_SUFFIXES = ("_token_id", "_token_ids", "_token_index")
 
+# Position keys that count audio frames, not tokens, when `num_mel_bins` sits beside them
+# (Whisper and the encoders built on it): a whole second of audio, never grown to cover a pad id.
+AUDIO_POSITIONS = ("max_source_positions",)
+
 # Keys that hold the number of image tokens per image: tied to the tiny vision tower's grid.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_tokens")
 
@@ -159,6 +163,8 @@ DEFAULTS = dict(
     positions_past_pad=128,  # rows beyond a pad id that position tables count from
     window=32,         # sliding / local attention windows
     image_grid=4,      # patches per image side
+    audio_positions=50,  # Whisper-style encoders: 2 mel frames per position, 100 frames a
+                         # second; 50 makes the feature extractor's window one whole second
     max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence
 )
 

@@ -81,6 +81,11 @@ def is_subconfig(key: str, value: Any) -> bool:
         "model_type" in value or key.endswith("_config"))
 
 
+def is_audio_positions(key: str, d: dict) -> bool:
+    """Does this position key count audio frames (Whisper's encoder), not tokens?"""
+    return key in R.AUDIO_POSITIONS and "num_mel_bins" in d
+
+
 def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
@@ -179,6 +184,8 @@ class _Level:
             return min(v, max(4, H // 2))
         if fam == "layers":
             return None  # handled by _layers
+        if fam == "positions" and is_audio_positions(key, self.d):
+            return min(v, R.DEFAULTS["audio_positions"])
         if fam == "positions":  # rotary models have no position table, and their scaling
             if any(k in self.d for k in ("rope_parameters", "rope_scaling", "rope_theta")):
                 return v  # (yarn, longrope) reads max_position_embeddings: keep it
@@ -382,7 +389,8 @@ def positions_cover_pad(original: dict, tiny: dict) -> None:
         return
     need = pad + 2 + R.DEFAULTS["positions_past_pad"]  # RoBERTa counts positions from pad + 1
     for key, value in list(tiny.items()):
-        if _int(value) and family(key, tiny.get("model_type")) == "positions" and value < need:
+        if _int(value) and family(key, tiny.get("model_type")) == "positions" and value < need \
+                and not is_audio_positions(key, tiny):
             tiny[key] = need
 
 

@@ -44,7 +44,11 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
             raise OptionError(f"--tokenizer {choice!r} is not auto, none, a path, a model_type or "
                               f"a Hub id")
         tok = T.tokenizer_from_source(hub_snapshot(choice, _TOKENIZER_PATTERNS), vocab)
+    tok.placeholder_names = _processor_names(original)
     _ensure_ids_exist(original, tok)
+    from ..processors import prepare_tokenizer
+
+    prepare_tokenizer(tok.tokenizer, mt)  # the processor's named tokens and load-time additions
     return tok
 
 
@@ -58,15 +62,30 @@ def _model_types():
     return model_types()
 
 
+def _processor_names(config: dict) -> dict[str, str]:
+    """{token-id key: string} where the architecture's processor names the token (llava
+    `image_token_index` -> `<image>`, qwen2-vl `image_token_id` -> `<|image_pad|>`)."""
+    from ..processors.tokens import config_token_names
+
+    return config_token_names(config)
+
+
+def _name(tok, key: str) -> str:
+    """The string of a placeholder token: the processor's own, else `<|stem|>`."""
+    return (getattr(tok, "placeholder_names", None) or {}).get(key) or \
+        pairing.placeholder_name(key)
+
+
 def _placeholders(config: dict) -> list[str]:
     """Strings for the multimodal / extra token ids a from-scratch tokenizer must carry."""
     names = []
+    processor_names = _processor_names(config)
     for path, value in pairing.token_id_slots(config):
         key = path[-1]
         if key in STANDARD or key in pairing.LIST_KEYS or key == "decoder_start_token_id":
             continue
         if isinstance(value, int):
-            names.append(pairing.placeholder_name(key))
+            names.append(processor_names.get(key) or pairing.placeholder_name(key))
     return sorted(dict.fromkeys(names))
 
 
@@ -80,7 +99,7 @@ def _lookup(tok, key: str, old: int) -> int | None:
         new = getattr(t, pairing.SPECIAL_ATTRS[key] + "_id", None)
         if isinstance(new, int):
             return new
-    name = pairing.placeholder_name(key)
+    name = _name(tok, key)
     new = t.convert_tokens_to_ids(name)
     if isinstance(new, int) and new != getattr(t, "unk_token_id", None):
         return new
@@ -96,7 +115,7 @@ def _ensure_ids_exist(config: dict, tok) -> None:
         key = path[-1]
         if isinstance(value, int) and key not in pairing.LIST_KEYS and \
                 _lookup(tok, key, value) is None:
-            missing.append(pairing.placeholder_name(key))
+            missing.append(_name(tok, key))
     if missing:
         tok.tokenizer.add_tokens(sorted(dict.fromkeys(missing)), special_tokens=True)
 

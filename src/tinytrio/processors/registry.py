@@ -1,0 +1,38 @@
+"""What the processor shrinker knows, as data. One line of reason per entry.
+
+Everything else is found generically: component classes in transformers' auto mappings, token
+strings in the processor class's `__init__` defaults and source, sizes by key name.
+"""
+
+from __future__ import annotations
+
+# Token strings a processor reads from the tokenizer (`tokenizer.image_token` …) that neither its
+# signature nor its source spells out: the published tokenizers name them. model_type -> {attr: str}
+TOKEN_STRINGS: dict[str, dict[str, str]] = {
+    # Gemma 3's processor reads tokenizer.boi/eoi/image_token; google/gemma-3-4b-it names these
+    "gemma3": {"boi_token": "<start_of_image>", "eoi_token": "<end_of_image>",
+               "image_token": "<image_soft_token>"},
+    # Qwen2-VL's chat template wraps images in vision start/end tokens the model looks for
+    "qwen2_vl": {"vision_start_token": "<|vision_start|>", "vision_end_token": "<|vision_end|>"},
+    "qwen2_5_vl": {"vision_start_token": "<|vision_start|>", "vision_end_token": "<|vision_end|>"},
+}
+
+# Image-processor attributes a processor reads that the image processor class has no default
+# for; published preprocessor configs carry them. processor class -> attrs (tokens per image)
+IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
+    "PaliGemmaProcessor": ("image_seq_length",),  # raises "missing an image_seq_length" without it
+}
+
+# Keys (in processors, image processors and configs) that hold the number of tokens per image.
+IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",
+                      "num_image_tokens")
+
+# An image "edge" above this many pixels is an area (Qwen2-VL's size = {shortest_edge: min_pixels,
+# longest_edge: max_pixels}); no real edge is this long.
+MAX_EDGE = 16384
+
+# Audio: frames the encoder sees per position (Whisper's two convolutions, the second stride 2).
+FRAMES_PER_POSITION = 2
+
+# Video: frames sampled per clip in the tiny processor (enough for one temporal patch pair).
+VIDEO_FRAMES = 4

@@ -1,0 +1,127 @@
+"""The token strings a multimodal processor expects, and a tiny tokenizer that carries them.
+
+A config names its multimodal tokens by id (`image_token_index: 32000`); its processor names them
+by string (`<image>`) and finds the id through the tokenizer. A tokenizer built from scratch must
+therefore hold exactly the processor's strings at the config's ids. The strings come from, in
+order: registry.TOKEN_STRINGS (what published tokenizers name), the processor's `__init__` string
+defaults (`image_token="<image>"`), and string literals its source assigns (`self.image_token =
+"<|image_pad|>"`, `IMAGE_TOKEN = "<image>"`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from functools import lru_cache
+
+from . import registry as R
+
+_SELF_LITERAL = re.compile(
+    r"self\.(\w+_token)\s*=\s*\(?\s*(?:AddedToken\(\s*)?[\"']([^\"'\s]+)[\"']")
+_CONSTANT = re.compile(r"^([A-Z][A-Z_]*_TOKEN)\s*=\s*[\"']([^\"'\s]+)[\"']", re.M)
+_READS = re.compile(r"tokenizer\.(\w+_token)\b(?!_)")
+
+
+def attr_for_key(key: str) -> str | None:
+    """`image_token_index` / `image_token_id` → `image_token` (None for other keys)."""
+    for suffix in ("_token_index", "_token_id"):
+        if key.endswith(suffix):
+            return key[: -len(suffix)] + "_token"
+    return None
+
+
+def processor_class(model_type: str):
+    """The transformers processor class for a model_type, or None."""
+    from transformers.models.auto.processing_auto import PROCESSOR_MAPPING_NAMES
+
+    name = PROCESSOR_MAPPING_NAMES.get(model_type)
+    return _class(name) if name else None
+
+
+def _class(name: str):
+    import transformers
+
+    try:
+        return getattr(transformers, name)
+    except Exception:  # a backend (torchvision …) missing, or a renamed class
+        return None
+
+
+@lru_cache(maxsize=None)
+def token_strings(model_type: str) -> dict[str, str]:
+    """{attr: string} of the special tokens this architecture's processor knows by name."""
+    cls = processor_class(model_type)
+    found: dict[str, str] = {}
+    if cls is not None:
+        try:
+            source = inspect.getsource(inspect.getmodule(cls))
+        except (OSError, TypeError):
+            source = ""
+        for const, value in _CONSTANT.findall(source):
+            found.setdefault(const.lower(), value)
+        for attr, value in _SELF_LITERAL.findall(source):
+            found[attr] = value
+        for name, p in inspect.signature(cls.__init__).parameters.items():
+            if name.endswith("_token") and isinstance(p.default, str) and p.default:
+                found[name] = p.default
+    found.update(R.TOKEN_STRINGS.get(model_type, {}))
+    return found
+
+
+@lru_cache(maxsize=None)
+def tokenizer_reads(model_type: str) -> tuple[str, ...]:
+    """The `tokenizer.X_token` attributes the processor's source reads."""
+    cls = processor_class(model_type)
+    if cls is None:
+        return ()
+    try:
+        source = inspect.getsource(inspect.getmodule(cls))
+    except (OSError, TypeError):
+        return ()
+    return tuple(sorted(set(_READS.findall(source)) - {"bos_token", "eos_token", "pad_token",
+                                                        "unk_token", "sep_token", "cls_token",
+                                                        "mask_token"}))
+
+
+def name_for(model_type: str | None, key: str) -> str | None:
+    """The processor's string for the token-id config key, or None when it names none."""
+    attr = attr_for_key(key)
+    if not model_type or attr is None:
+        return None
+    return token_strings(model_type).get(attr)
+
+
+def config_token_names(config: dict) -> dict[str, str]:
+    """{config key: processor string} for every single-id multimodal token key in the config."""
+    from ..model import pairing
+
+    mt = config.get("model_type")
+    out = {}
+    for path, value in pairing.token_id_slots(config):
+        key = path[-1]
+        if isinstance(value, int) and key not in pairing.SPECIAL_ATTRS:
+            name = name_for(mt, key)
+            if name:
+                out[key] = name
+    return out
+
+
+def name_tokens(tokenizer, model_type: str) -> None:
+    """Give the tokenizer the named attributes the processor reads (`tokenizer.image_token` …)
+    for the processor strings it holds; names it already has are kept."""
+    strings = token_strings(model_type)
+    vocab = tokenizer.get_vocab()
+    named = {}
+    for attr in sorted(set(tokenizer_reads(model_type)) | {a for a in strings if a.endswith(
+            ("image_token", "video_token", "audio_token", "boi_token", "eoi_token"))}):
+        if attr in strings and strings[attr] in vocab and not _has(tokenizer, attr):
+            named[attr] = strings[attr]
+    if named:
+        tokenizer._set_model_specific_special_tokens(named)
+
+
+def _has(tokenizer, attr: str) -> bool:
+    try:
+        return getattr(tokenizer, attr, None) is not None
+    except Exception:
+        return False

@@ -1,0 +1,82 @@
+"""Pure processor-dict shrinking and token strings: no model is built."""
+
+from tinytrio.processors.shrink import (Target, shrink_feature_extractor, shrink_image_processor,
+                                        shrink_processor_kwargs)
+from tinytrio.processors.tokens import attr_for_key, token_strings
+
+LLAVA = {"model_type": "llava", "image_seq_length": 576, "vision_feature_select_strategy": "default",
+         "vision_config": {"image_size": 336, "patch_size": 14}}
+LLAVA_TINY = {"model_type": "llava", "image_seq_length": 16,
+              "vision_feature_select_strategy": "default",
+              "vision_config": {"image_size": 56, "patch_size": 14}}
+
+
+def test_target_reads_the_tiny_config():
+    t = Target.of(LLAVA, LLAVA_TINY)
+    assert (t.image_side, t.patch, t.grid0, t.grid, t.tokens) == (56, 14, 24, 4, 16)
+
+
+def test_image_processor_edges_follow_the_tiny_side():
+    d = {"size": {"shortest_edge": 336}, "crop_size": {"height": 336, "width": 336},
+         "do_resize": True, "image_mean": [0.5, 0.5, 0.5]}
+    out = shrink_image_processor(d, Target.of(LLAVA, LLAVA_TINY))
+    assert out["size"] == {"shortest_edge": 56}
+    assert out["crop_size"] == {"height": 56, "width": 56}
+    assert out["image_mean"] == d["image_mean"] and d["size"] == {"shortest_edge": 336}  # pure
+
+
+def test_detr_style_edges_keep_their_ratio():
+    out = shrink_image_processor({"size": {"shortest_edge": 800, "longest_edge": 1333}},
+                                 Target(image_side=64))
+    assert out["size"] == {"shortest_edge": 64, "longest_edge": 107}
+
+
+def test_dynamic_resolution_areas_become_the_tiny_grid():
+    qwen = {"model_type": "qwen2_vl", "vision_config": {"patch_size": 14, "spatial_merge_size": 2,
+                                                        "temporal_patch_size": 2}}
+    t = Target.of(qwen, qwen)
+    assert t.image_side == 4 * 14 * 2 and t.tokens == 16  # 4x4 merged tokens
+    d = {"size": {"shortest_edge": 3136, "longest_edge": 12845056}, "min_pixels": 3136,
+         "max_pixels": 12845056, "patch_size": 14, "merge_size": 2, "temporal_patch_size": 2}
+    out = shrink_image_processor(d, t)
+    assert out["size"] == {"shortest_edge": 3136, "longest_edge": 112 * 112}
+    assert (out["min_pixels"], out["max_pixels"]) == (3136, 112 * 112)
+
+
+def test_whisper_window_is_what_the_tiny_encoder_covers():
+    original = {"model_type": "whisper", "num_mel_bins": 128, "max_source_positions": 1500}
+    tiny = dict(original, max_source_positions=50)
+    fe = {"feature_size": 128, "sampling_rate": 16000, "hop_length": 160, "chunk_length": 30,
+          "n_samples": 480000, "nb_max_frames": 3000}
+    out = shrink_feature_extractor(fe, Target.of(original, tiny))
+    assert (out["chunk_length"], out["n_samples"], out["nb_max_frames"]) == (1, 16000, 100)
+    assert out["feature_size"] == 128
+
+
+def test_processor_kwargs_follow_the_config():
+    t = Target.of(LLAVA, LLAVA_TINY)
+    out = shrink_processor_kwargs({"patch_size": 14, "image_seq_length": 576,
+                                   "vision_feature_select_strategy": "full"}, t, LLAVA_TINY)
+    assert out == {"patch_size": 14, "image_seq_length": 16,
+                   "vision_feature_select_strategy": "default"}
+    # a CLS token riding along (577 = 24² + 1) stays along
+    assert shrink_processor_kwargs({"num_image_tokens": 577}, t, LLAVA_TINY) == {
+        "num_image_tokens": 17}
+
+
+def test_pixel_shuffle_tokens_per_image():
+    idefics = {"model_type": "idefics3", "scale_factor": 2,
+               "vision_config": {"image_size": 128, "patch_size": 32}}
+    assert Target.of(idefics, idefics).tokens == 4
+
+
+def test_token_strings_are_the_processors_own():
+    assert attr_for_key("image_token_index") == "image_token"
+    assert attr_for_key("vision_start_token_id") == "vision_start_token"
+    assert token_strings("llava")["image_token"] == "<image>"
+    assert token_strings("qwen2_vl")["image_token"] == "<|image_pad|>"
+    assert token_strings("paligemma")["image_token"] == "<image>"
+    assert token_strings("idefics3")["image_token"] == "<image>"
+    g = token_strings("gemma3")
+    assert (g["image_token"], g["boi_token"], g["eoi_token"]) == (
+        "<image_soft_token>", "<start_of_image>", "<end_of_image>")

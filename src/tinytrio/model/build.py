@@ -260,7 +260,10 @@ def _instantiate(model_cls, config, seed: int, dtype):
         except TinyError:
             raise
         except Exception as e:
-            msg = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+            lines = str(e).strip().splitlines() or [type(e).__name__]
+            # a missing library is named on its own line ("… requires the X library …")
+            msg = next((ln.strip() for ln in lines if "requires" in ln and "librar" in ln),
+                       lines[-1])
             raise ShrinkError(f"{model_cls.__name__} cannot be built from the tiny config: "
                               f"{msg}") from None
     return model.eval()

@@ -118,6 +118,13 @@ def coverage_page(report: dict) -> str:
         "Regenerate (about ten minutes on two cores; needs `pip install -e '.[all]'`):\n\n"
         f"```\n{REGENERATE}\n```\n\n"
         "`docs/sweep/report.json` is the machine-readable report; CI builds a stratified sample "
-        "and fails when a type that passes there newly fails (`tests/test_sweep.py`).\n\n")
+        "and fails when a type that passes there newly fails (`tests/test_sweep.py`).\n\n"
+        "**timm, torchvision, torchaudio.** PyPI's torchvision builds for torch 2.13.0 are CUDA "
+        "builds whose operators do not register beside the pinned CPU torch (`operator "
+        "torchvision::nms does not exist`, measured with torchvision 0.28.0), and timm imports "
+        "torchvision when it is imported, so the types whose modeling code needs timm are "
+        "skipped with that reason; moving to a torch/torchvision pair that imports (torch 2.14.1 "
+        "+ torchvision 0.29.1, a 5.5 GB CUDA build) would lift them. `tinytrio[all]` holds the "
+        "optional libraries that do install (diffusers).\n\n")
     title, rest = body.split("\n", 1)
     return head + title + "\n\n" + intro + rest.lstrip("\n")

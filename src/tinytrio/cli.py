@@ -207,15 +207,11 @@ def main(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         print("tinytrio: aborted", file=sys.stderr)
         sys.exit(130)
-    except Exception as e:  # click usage errors and the like
-        import click
-
-        if isinstance(e, click.ClickException):
-            if os.environ.get("TINYTRIO_DEBUG"):
-                raise
-            print(f"tinytrio: error: {e.format_message()}", file=sys.stderr)
-            sys.exit(2)
-        raise
+    except Exception as e:  # usage errors from typer's bundled click (or plain click)
+        if os.environ.get("TINYTRIO_DEBUG") or not hasattr(e, "format_message"):
+            raise
+        print(f"tinytrio: error: {e.format_message()}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -133,6 +133,10 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
     from .tokenizing import remap_token_ids
 
     remap_token_ids(tiny, tok, vocab)
+    if tiny.get("is_encoder_decoder") and tiny.get("decoder_start_token_id") is None:
+        # T5's default config names no start token; T5 (and its loss) start decoding from pad
+        start = tiny.get("pad_token_id", tiny.get("bos_token_id"))
+        tiny["decoder_start_token_id"] = start[0] if isinstance(start, list) else start
     positions_cover_pad(original, tiny)
     apply_overrides(tiny, list(set))
     from .validate import validate_tiny
@@ -289,6 +293,7 @@ def _generation_config(model, resolved, tok, vocab: int):
         data = json.loads(src.read_text())
         data.pop("transformers_version", None)
         remap_token_ids(data, tok, vocab)
+        _alignment_heads(data, model.config)
         with contextlib.suppress(Exception):
             return GenerationConfig.from_dict(data)
     gen = GenerationConfig.from_model_config(model.config)
@@ -297,6 +302,19 @@ def _generation_config(model, resolved, tok, vocab: int):
         gen.decoder_start_token_id = gen.pad_token_id if gen.pad_token_id is not None \
             else gen.bos_token_id
     return gen
+
+
+def _alignment_heads(gen: dict, config) -> None:
+    """Whisper's [layer, head] pairs for word timestamps must name tiny layers and heads."""
+    pairs = gen.get("alignment_heads")
+    if not isinstance(pairs, list):
+        return
+    layers = getattr(config, "decoder_layers", None) or getattr(config, "num_hidden_layers", 1)
+    heads = getattr(config, "decoder_attention_heads", None) or getattr(
+        config, "num_attention_heads", 1)
+    kept = [p for p in pairs if isinstance(p, list) and len(p) == 2 and p[0] < layers
+            and p[1] < heads]
+    gen["alignment_heads"] = kept or [[layers - 1, 0]]
 
 
 def _main_sizes(original: dict, tiny: dict) -> dict:

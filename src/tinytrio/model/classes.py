@@ -56,7 +56,7 @@ def pick_model_class(config: dict):
         cls = _get_class(arch)
         if cls is not None:
             return cls, task_of(arch, mt)
-    for mapping, task in AUTO_ORDER:
+    for mapping, task in _auto_order(config):
         name = _mapping(mapping).get(mt)
         if isinstance(name, (list, tuple)):
             name = name[0]
@@ -64,6 +64,20 @@ def pick_model_class(config: dict):
         if cls is not None:
             return cls, task_of(name, mt)
     return None, None
+
+
+def _auto_order(config: dict) -> list[tuple[str, str]]:
+    """AUTO_ORDER, except that encoder-decoders try their seq2seq heads first and encoder models
+    that also have a causal variant (bert, roberta …: `is_decoder` false) their masked LM head."""
+    mt = config["model_type"]
+    first = []
+    if config.get("is_encoder_decoder"):
+        first = [m for m in AUTO_ORDER if m[0] in ("MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES",
+                                                     "MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES")]
+    elif config.get("is_decoder") is False and mt in _mapping(
+            "MODEL_FOR_MASKED_LM_MAPPING_NAMES"):
+        first = [m for m in AUTO_ORDER if m[0] == "MODEL_FOR_MASKED_LM_MAPPING_NAMES"]
+    return first + [m for m in AUTO_ORDER if m not in first]
 
 
 def task_of(class_name: str, model_type: str) -> str:

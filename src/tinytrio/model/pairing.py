@@ -19,7 +19,8 @@ SPECIAL_ATTRS = {"bos_token_id": "bos_token", "eos_token_id": "eos_token",
                  "sep_token_id": "sep_token", "cls_token_id": "cls_token",
                  "mask_token_id": "mask_token"}
 # lists of ordinary token ids: entries the tiny tokenizer lacks are dropped, not invented
-LIST_KEYS = ("suppress_tokens", "begin_suppress_tokens", "bad_words_ids")
+LIST_KEYS = ("suppress_tokens", "begin_suppress_tokens", "bad_words_ids", "forced_decoder_ids",
+             "lang_to_id", "task_to_id")
 
 
 def placeholder_name(key: str) -> str:
@@ -56,6 +57,9 @@ def remap_ids(d: dict, translate: Callable[[str, int], int | None]) -> None:
         if isinstance(value, int) and not isinstance(value, bool):
             new = translate(key, value)
             _set(d, path, new)
+        elif isinstance(value, dict):  # {"<|en|>": id}: entries the tiny tokenizer lacks go
+            new_map = {k: translate(key, v) for k, v in value.items() if isinstance(v, int)}
+            _set(d, path, {k: v for k, v in new_map.items() if v is not None})
         elif isinstance(value, list):
             new_list = []
             for v in value:

@@ -132,6 +132,8 @@ TOKEN_ID_KEYS: frozenset[str] = frozenset({
     "cls_token_id", "mask_token_id", "decoder_start_token_id", "forced_bos_token_id",
     "forced_eos_token_id", "image_token_index", "video_token_index", "audio_token_index",
     "boi_token_index", "eoi_token_index", "suppress_tokens", "begin_suppress_tokens",
+    "forced_decoder_ids",       # whisper: [[position, id], …]
+    "lang_to_id", "task_to_id",  # whisper generation config: {"<|en|>": id, …}
 })
 TOKEN_ID_SUFFIXES = ("_token_id", "_token_ids", "_token_index")
 

@@ -49,7 +49,17 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
     from ..processors import prepare_tokenizer
 
     prepare_tokenizer(tok.tokenizer, mt)  # the processor's named tokens and load-time additions
+    _ensure_mask_token(mt, tok)
     return tok
+
+
+def _ensure_mask_token(model_type: str, tok) -> None:
+    """A masked-LM architecture needs a mask token (fill-mask, MLM collators); some blank
+    tokenizer classes (modernbert's) define none."""
+    from transformers.models.auto.modeling_auto import MODEL_FOR_MASKED_LM_MAPPING_NAMES
+
+    if model_type in MODEL_FOR_MASKED_LM_MAPPING_NAMES and tok.tokenizer.mask_token is None:
+        tok.tokenizer.add_special_tokens({"mask_token": "<mask>"})
 
 
 _TOKENIZER_PATTERNS = ["tokenizer*", "*.tiktoken", "tekken.json", "vocab*", "merges.txt",
@@ -109,12 +119,30 @@ def _lookup(tok, key: str, old: int) -> int | None:
 
 
 def _ensure_ids_exist(config: dict, tok) -> None:
-    """Add a special token for each single id (not a list of ordinary ids) the tokenizer lacks."""
+    """Give the tokenizer every single token id the config names (lists of ordinary ids are
+    pruned instead). A from-scratch tokenizer lacking a standard special (gpt2-style pad = eos)
+    gets it as that special, reusing the token another key already names for the same id."""
+    slots = [(path[-1], v) for path, v in pairing.token_id_slots(config)
+             if isinstance(v, int) and not isinstance(v, bool) and path[-1] not in
+             pairing.LIST_KEYS]
+    resolved: dict[int, int] = {}
+    for key, old in slots:
+        new = _lookup(tok, key, old)
+        if new is not None:
+            resolved.setdefault(old, new)
     missing = []
-    for path, value in pairing.token_id_slots(config):
-        key = path[-1]
-        if isinstance(value, int) and key not in pairing.LIST_KEYS and \
-                _lookup(tok, key, value) is None:
+    for key, old in slots:
+        attr = pairing.SPECIAL_ATTRS.get(key)
+        new = _lookup(tok, key, old)
+        if new is not None:
+            if attr and getattr(tok.tokenizer, attr, None) is None:  # known by name only
+                tok.tokenizer.add_special_tokens({attr: tok.tokenizer.convert_ids_to_tokens(new)})
+            continue
+        if attr and not tok.id_map:
+            token = (tok.tokenizer.convert_ids_to_tokens(resolved[old]) if old in resolved
+                     else _name(tok, key))
+            tok.tokenizer.add_special_tokens({attr: token})
+        else:
             missing.append(_name(tok, key))
     if missing:
         tok.tokenizer.add_tokens(sorted(dict.fromkeys(missing)), special_tokens=True)

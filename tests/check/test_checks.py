@@ -14,8 +14,8 @@ EXPECT = {
     "llama": ("causal LM", "pass", "pass"),
     "t5": ("seq2seq", "pass", "pass"),
     "bert-mlm": ("masked LM", "pass", "skip"),
-    "whisper": ("speech seq2seq", "skip", "pass"),  # no feature extractor in the directory yet
-    "vit": ("image classification", "skip", "skip"),  # no image processor in the directory yet
+    "whisper": ("speech seq2seq", "pass", "pass"),  # with the tiny feature extractor
+    "vit": ("image classification", "pass", "skip"),  # with the tiny image processor
 }
 
 

@@ -72,9 +72,10 @@ def _image(ctx: Ctx, parts: dict):
     import numpy as np
     from PIL import Image
 
-    size = getattr(getattr(ctx.model.config, "vision_config", ctx.model.config), "image_size",
-                   32)
-    side = size if isinstance(size, int) else 32
+    from ..processors import Target
+
+    config = ctx.model.config.to_dict()
+    side = Target.of(config, config).image_side or 32  # the tiny model's own image side
     rng = np.random.default_rng(0)
     return Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8))
 
@@ -119,8 +120,10 @@ def check_pipeline(ctx: Ctx) -> str:
             out = pipe(_image(ctx, parts))
             shown = f"{len(out)} results"
         elif task == "image-text-to-text":
-            out = pipe(images=_image(ctx, parts), text="Describe the image.",
-                       generate_kwargs=gen)
+            # as users call it: a chat message holding the image, through the chat template
+            chat = [{"role": "user", "content": [{"type": "image", "image": _image(ctx, parts)},
+                                                 {"type": "text", "text": "Describe the image."}]}]
+            out = pipe(text=chat, generate_kwargs=gen)
             shown = f"{len(out)} results"
         elif task in ("automatic-speech-recognition", "audio-classification",
                       "feature-extraction"):

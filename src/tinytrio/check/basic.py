@@ -147,6 +147,9 @@ def check_backward(ctx: Ctx) -> str:
     from ..model.inputs import make_inputs
 
     model = ctx.model.train()
+    # a training-mode forward updates BatchNorm statistics; put them back so the checks after
+    # this one compare against the reference the forward check took
+    buffers = {n: b.detach().clone() for n, b in model.named_buffers()}
     try:
         inputs = to_device(make_inputs(model, labels=True), ctx.device)
         out = model(**inputs)
@@ -165,6 +168,10 @@ def check_backward(ctx: Ctx) -> str:
     finally:
         model.zero_grad(set_to_none=True)
         model.eval()
+        with torch.no_grad():
+            for n, b in model.named_buffers():
+                if n in buffers:
+                    b.copy_(buffers[n])
 
 
 def check_nan(ctx: Ctx) -> str:

@@ -24,12 +24,15 @@ def check_output_dir(out: str | os.PathLike, force: bool = False) -> Path:
         raise OutputError(f"OUT {out} is a file; give a directory path")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputError(f"OUT {out} exists and is not empty; pass --force to replace it")
-    parent = out.parent
-    probe = parent
+    probe = out.parent
     while not probe.exists():
         probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to {parent}: permission denied; choose another OUT")
+    if not probe.is_dir():
+        raise OutputError(f"cannot write OUT {out}: {probe} is a file, not a directory")
+    try:  # a real probe: permissions, read-only and special filesystems all answer here
+        os.rmdir(tempfile.mkdtemp(prefix=".tinytrio-probe-", dir=probe))
+    except OSError as e:
+        raise OutputError(f"cannot write to {probe} ({e.strerror}); choose another OUT") from None
     return out
 
 
@@ -73,19 +76,28 @@ def atomic_output_dir(out: str | os.PathLike, force: bool = False):
     ...     (tmp / "config.json").write_text("{}")
     """
     out = check_output_dir(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out.parent, out.name)
-    # the pid in the name lets the next run tell a dead writer's leftovers from a live one's
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{TMP_MARK}{os.getpid()}-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(out.parent, out.name)
+        # the pid in the name lets the next run tell a dead writer's leftovers from a live one's
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{TMP_MARK}{os.getpid()}-",
+                                    dir=out.parent))
+    except OSError as e:
+        raise OutputError(f"cannot write to {out.parent} ({e.strerror}); choose another OUT") \
+            from None
     try:
         yield tmp
-        if out.exists():
-            old = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}-old")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        try:
+            if out.exists():
+                old = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}-old")
+                out.rename(old)
+                tmp.rename(out)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(out)
+        except OSError as e:
+            raise OutputError(f"cannot move the finished artifact into {out} ({e.strerror})") \
+                from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

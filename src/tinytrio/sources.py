@@ -198,4 +198,7 @@ def _derived_keys(cls) -> frozenset[str]:
             keys = set(cls().to_dict())
         except Exception:
             return frozenset()
-    return frozenset(keys - fields - {"model_type", "output_attentions"})
+    # a backbone's out_features / out_indices are set in __post_init__ but chosen by the user
+    # (DETR-likes read stages 2-4): settings, not derived
+    return frozenset(keys - fields - {"model_type", "output_attentions", "out_features",
+                                      "out_indices"})

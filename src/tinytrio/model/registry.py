@@ -64,6 +64,8 @@ EXACT: dict[str, str] = {
     "max_decoder_position_embeddings": "positions",
     "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
     "local_attention": "window", "window_size": "window_tokens",
+    # detection queries: top-k over the anchors of a tiny image must find that many
+    "num_queries": "queries",
     # images
     "image_size": "image", "patch_size": "keep",
     # vocabularies that are not the tokenizer's
@@ -144,12 +146,21 @@ AUDIO_POSITIONS = ("max_source_positions",)
 # Keys that hold the number of image tokens per image: tied to the tiny vision tower's grid.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_tokens")
 
+# Width lists whose first entry is a width fixed in the modeling code, not read from the config:
+# the entry is kept when the rest of the list is scaled. (model_type, key) -> reason.
+STEM_FIRST: dict[tuple[str, str], str] = {
+    ("efficientnet", "in_channels"): "the stem conv is round_filters(config, 32) in code",
+    ("align_vision_model", "in_channels"): "EfficientNet stem: round_filters(config, 32) in code",
+}
+
 # Per-architecture exceptions: (model_type, key) -> family. One-line reason each.
 ARCH_KEYS: dict[tuple[str, str], str] = {
     ("mamba", "intermediate_size"): "ffn",   # = expand * hidden in the checkpoint; a size
     ("falcon", "num_kv_heads"): "kv_heads",  # with multi_query the flag wins; kept in step
     ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
     ("bloom", "n_head"): "heads",
+    ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
+    ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)
 }
 
 # Default tiny sizes.
@@ -167,6 +178,7 @@ DEFAULTS = dict(
     image_grid=4,      # patches per image side
     audio_positions=50,  # Whisper-style encoders: 2 mel frames per position, 100 frames a
                          # second; 50 makes the feature extractor's window one whole second
+    queries=8,         # object queries (DETR-likes); a 32-pixel image has 21 anchors at strides 8-32
     max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence
 )
 
@@ -174,6 +186,8 @@ DEFAULTS = dict(
 # filled in the original before shrinking (the published checkpoints set them).
 FILL_NONE: dict[str, object] = {
     "prediction_length": 8,   # time-series transformers: the forecast horizon
+    "image_token_index": 50265,  # BLIP-2 / InstructBLIP: None in the default config, set in every
+                                 # checkpoint (blip2-opt: 50265); pairing renames it <|image|>
 }
 # Sizes the modeling code defaults in source when the config omits them; made explicit so that
 # they shrink with the head dim: key -> pattern capturing the default (a Python literal).

@@ -141,7 +141,9 @@ class _Level:
                 continue
             if _int(value):
                 new[key] = self._rule(fam, key, value, H, H0, A, heads0, hd_max)
-        new.update(self._lists(H))
+        widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
+                  and family(k, self.mt) == "width"}
+        new.update(self._lists(H, widths))
         d.update({k: v for k, v in new.items() if v is not None})
         hd = d.get("head_dim") if _int(d.get("head_dim")) else H // A
         if hd0:
@@ -192,6 +194,8 @@ class _Level:
             return min(v, R.DEFAULTS["positions"])
         if fam == "window":
             return min(v, R.DEFAULTS["window"])
+        if fam == "queries":
+            return min(v, R.DEFAULTS["queries"])
         if fam == "filters":
             return min(v, R.DEFAULTS["filters"])
         if fam == "vocab":
@@ -200,10 +204,12 @@ class _Level:
             return None  # handled together in _experts / _image
         return None
 
-    def _lists(self, H: int) -> dict:
+    def _lists(self, H: int, int_widths: dict | None = None) -> dict:
         """Per-stage lists: widths share one scale (so `in_channels[i+1] == out_channels[i]`
         still holds), each stage's width stays a multiple of its head count, stage depths are
-        capped at the default layer count."""
+        capped at the default layer count. A list made only of this level's scalar widths
+        (RT-DETR `decoder_in_channels` = [d_model] * 3) follows those scalars instead."""
+        int_widths = int_widths or {}
         d, out = self.d, {}
         lists = {k: v for k, v in d.items() if isinstance(v, list) and v and all(
             _int(x) for x in v) and not is_token_id_key(k)}
@@ -230,7 +236,9 @@ class _Level:
         out.update({k: min(v, 8) for k, v in d.items() if _int(v) and k in R.GROUP_KEYS})
         for key, value in lists.items():
             fam = fams[key]
-            if fam == "width" and top:
+            if fam == "width" and all(x in int_widths for x in value):
+                out[key] = [int_widths[x] for x in value]
+            elif fam == "width" and top:
                 scaled = [_round(x * H / top, 8, 8, 4 * H) for x in value]
                 for hl in heads:  # a stage's width must split into that stage's heads
                     if len(hl) == len(value):
@@ -238,7 +246,9 @@ class _Level:
                                   for w, h in zip(scaled, hl)]
                 for g in groups:
                     scaled = [_multiple(w, math.lcm(8, 4 * g)) for w in scaled]
-                out[key] = scaled
+                if value[0] == d.get("num_channels") or (self.mt, key) in R.STEM_FIRST:
+                    scaled[0] = value[0]  # the pixel channels (hgnet `stem_channels`) or a stem
+                out[key] = scaled                            # width fixed in code: a contract
             elif fam == "ffn":
                 out[key] = [_round(x * H / max(value), 8, 8, 4 * H) for x in value]
             elif fam == "stage_layers":

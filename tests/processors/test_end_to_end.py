@@ -166,3 +166,43 @@ def test_no_processor_for_text_models(tmp_path):
     r = make_tiny_model("llama", tmp_path / "l", check=False)
     assert r.processors["status"] == "none"
     assert not (tmp_path / "l" / "processor_config.json").exists()
+
+
+LLAVA_PREPROCESSOR = {
+    "crop_size": {"height": 336, "width": 336}, "do_center_crop": True, "do_convert_rgb": True,
+    "do_normalize": True, "do_rescale": True, "do_resize": True,
+    "image_mean": [0.48145466, 0.4578275, 0.40821073], "image_processor_type": "CLIPImageProcessor",
+    "image_std": [0.26862954, 0.26130258, 0.27577711], "processor_class": "LlavaProcessor",
+    "resample": 3, "rescale_factor": 0.00392156862745098, "size": {"shortest_edge": 336}}
+LLAVA_PROCESSOR = {"image_token": "<image>", "num_additional_image_tokens": 1, "patch_size": 14,
+                   "processor_class": "LlavaProcessor",
+                   "vision_feature_select_strategy": "default"}
+LLAVA_TEMPLATE = (
+    "{% for message in messages %}{{ message['role'].upper() + ': '}}{% for content in "
+    "message['content'] | selectattr('type', 'equalto', 'image') %}{{ '<image>\\n' }}{% endfor %}"
+    "{% for content in message['content'] | selectattr('type', 'equalto', 'text') %}"
+    "{{ content['text'] + ' '}}{% endfor %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ 'ASSISTANT:' }}{% endif %}")
+
+
+def test_source_processor_files_are_shrunk(tmp_path):
+    """A source directory shipping llava-1.5's v4-style processor files: they are read, shrunk
+    (336px -> the tiny side), their chat template kept; the tiny artifact is itself a source."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "config.json").write_text((FIXTURES / "llava-hf__llava-1.5-7b-hf.json").read_text())
+    (src / "preprocessor_config.json").write_text(json.dumps(LLAVA_PREPROCESSOR))
+    (src / "processor_config.json").write_text(json.dumps(LLAVA_PROCESSOR))
+    (src / "chat_template.json").write_text(json.dumps({"chat_template": LLAVA_TEMPLATE}))
+    r = make_tiny_model(str(src), tmp_path / "tiny", check=False)
+    assert r.processors["from"] == "source", r.processors
+    pre = json.loads((tmp_path / "tiny" / "preprocessor_config.json").read_text())
+    assert pre["image_processor_type"] == "CLIPImageProcessor"
+    assert pre["crop_size"] == {"height": 56, "width": 56} and pre["size"] == {"shortest_edge": 56}
+    assert (tmp_path / "tiny" / "chat_template.jinja").read_text() == LLAVA_TEMPLATE
+    detail = check_model(tmp_path / "tiny")["checks"]["processor"]["detail"]
+    assert "(16 image tokens)" in detail and "(1, 3, 56, 56)" in detail
+    again = make_tiny_model(str(tmp_path / "tiny"), tmp_path / "again", check=False)
+    assert again.processors["from"] == "source"
+    for f in ("preprocessor_config.json", "processor_config.json", "chat_template.jinja"):
+        assert (tmp_path / "again" / f).read_bytes() == (tmp_path / "tiny" / f).read_bytes(), f

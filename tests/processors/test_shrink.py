@@ -80,3 +80,13 @@ def test_token_strings_are_the_processors_own():
     g = token_strings("gemma3")
     assert (g["image_token"], g["boi_token"], g["eoi_token"]) == (
         "<image_soft_token>", "<start_of_image>", "<end_of_image>")
+
+
+def test_video_processors_keep_a_few_frames_at_the_tiny_side():
+    qwen = {"model_type": "qwen2_vl", "vision_config": {"patch_size": 14, "spatial_merge_size": 2,
+                                                        "temporal_patch_size": 2}}
+    d = {"num_frames": 32, "fps": 2.0, "size": {"shortest_edge": 3136, "longest_edge": 25088000},
+         "merge_size": 2, "temporal_patch_size": 2}
+    out = shrink_image_processor(d, Target.of(qwen, qwen))
+    assert out["num_frames"] == 4 and out["fps"] == 2.0
+    assert out["size"]["longest_edge"] == 112 * 112

@@ -48,7 +48,8 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
     _ensure_ids_exist(original, tok)
     from ..processors import prepare_tokenizer
 
-    prepare_tokenizer(tok.tokenizer, mt)  # the processor's named tokens and load-time additions
+    # the processor's named tokens and load-time additions
+    prepare_tokenizer(tok.tokenizer, mt, _id_strings(original, tok))
     _ensure_mask_token(mt, tok)
     return tok
 
@@ -70,6 +71,18 @@ def _model_types():
     from ..sources import model_types
 
     return model_types()
+
+
+def _id_strings(config: dict, tok) -> dict[str, str]:
+    """{token-id key: the tiny tokenizer's string for that id} for single multimodal ids."""
+    out = {}
+    for path, value in pairing.token_id_slots(config):
+        key = path[-1]
+        if isinstance(value, int) and key not in STANDARD and key not in pairing.LIST_KEYS:
+            new = _lookup(tok, key, value)
+            if new is not None:
+                out[key] = tok.tokenizer.convert_ids_to_tokens(new)
+    return out
 
 
 def _processor_names(config: dict) -> dict[str, str]:

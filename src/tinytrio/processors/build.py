@@ -255,11 +255,11 @@ def fallback_template(proc, model_type: str, objs: dict) -> str | None:
             "{%- if add_generation_prompt -%}assistant:{%- endif -%}")
 
 
-def prepare_tokenizer(tokenizer, model_type: str) -> None:
+def prepare_tokenizer(tokenizer, model_type: str, id_strings: dict | None = None) -> None:
     """Before the model's vocab is fixed: name the processor's tokens on the tokenizer and let
     the processor class add the tokens it adds at every load (PaliGemma's <loc>/<seg> tokens,
     Idefics3's <end_of_utterance> …), so that the tiny vocab covers them."""
-    name_tokens(tokenizer, model_type)
+    name_tokens(tokenizer, model_type, id_strings)
     parts = default_parts(model_type)
     with contextlib.suppress(Exception):
         parts = shrink_parts(parts, {}, {})

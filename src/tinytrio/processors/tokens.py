@@ -106,11 +106,23 @@ def config_token_names(config: dict) -> dict[str, str]:
     return out
 
 
-def name_tokens(tokenizer, model_type: str) -> None:
+def name_tokens(tokenizer, model_type: str, id_strings: dict | None = None) -> None:
     """Give the tokenizer the named attributes the processor reads (`tokenizer.image_token` …)
-    for the processor strings it holds; names it already has are kept."""
-    strings = token_strings(model_type)
+    for the processor strings it holds; names it already has are kept. An attribute whose string
+    no source names takes the token the tokenizer holds for the config's id (`image_token_id`)."""
+    strings = dict(token_strings(model_type))
     vocab = tokenizer.get_vocab()
+    for key, string in (id_strings or {}).items():  # {config key: string at the tiny id}
+        attr = attr_for_key(key)
+        if attr and attr not in strings and isinstance(string, str):
+            strings[attr] = string
+    unnamed = [a for a in tokenizer_reads(model_type) if a not in strings and not _has(tokenizer, a)]
+    for attr in unnamed:  # read by the processor, named nowhere: a new special token
+        strings[attr] = f"<|{attr[:-len('_token')]}|>"
+    new = [strings[a] for a in unnamed if strings[a] not in vocab]
+    if new:
+        tokenizer.add_tokens(new, special_tokens=True)
+        vocab = tokenizer.get_vocab()
     named = {}
     for attr in sorted(set(tokenizer_reads(model_type)) | {a for a in strings if a.endswith(
             ("image_token", "video_token", "audio_token", "boi_token", "eoi_token"))}):

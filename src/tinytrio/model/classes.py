@@ -125,7 +125,29 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
                 m = re.search(pattern, _modeling_source(t)) if t else None
                 if m:
                     rope[key] = ast.literal_eval(m.group(1))
+                    _implied_partial_rotary(config, rope, key)
                     break
     for value in config.values():
         if isinstance(value, dict) and "model_type" in value:
             complete_defaults(value, (mt, *parents) if mt else parents)
+
+
+def _implied_partial_rotary(config: dict, rope: dict, key: str) -> None:
+    """A source-default `mrope_section` covering less than half the head implies the partial
+    rotary factor the checkpoints set (GLM-4V: [8, 12, 12] over 128-dim heads = 0.5); the default
+    config leaves it out, so the modeling code's own default would not add up."""
+    if key != "mrope_section":
+        return
+    half = sum(rope[key])
+    partial = rope.get("partial_rotary_factor") or config.get("partial_rotary_factor")
+    hidden, heads = config.get("hidden_size"), config.get("num_attention_heads")
+    if partial and not config.get("head_dim") and hidden and heads and \
+            int(hidden // heads * partial) != 2 * half:
+        # GLM-4.5V: 96 heads over 4096 do not make a head; the checkpoints say head_dim 128
+        config["head_dim"] = round(2 * half / partial)
+        return
+    if partial:
+        return
+    head_dim = config.get("head_dim") or (hidden // heads if hidden and heads else None)
+    if isinstance(head_dim, int) and head_dim and 0 < 2 * half < head_dim:
+        rope["partial_rotary_factor"] = 2 * half / head_dim

@@ -191,7 +191,10 @@ def _derived_keys(cls) -> frozenset[str]:
 
     if not dataclasses.is_dataclass(cls):
         return frozenset()
-    fields = {f.name for f in dataclasses.fields(cls)} | set(getattr(cls, "attribute_map", {}))
+    amap = getattr(cls, "attribute_map", {})
+    # both sides of an alias are settings (Kimi-Linear stores `num_experts` for the
+    # `num_local_experts` field): only keys no field or alias names are derived
+    fields = {f.name for f in dataclasses.fields(cls)} | set(amap) | set(amap.values())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -200,5 +203,7 @@ def _derived_keys(cls) -> frozenset[str]:
             return frozenset()
     # a backbone's out_features / out_indices are set in __post_init__ but chosen by the user
     # (DETR-likes read stages 2-4): settings, not derived
+    # dots3: `per_layer_config` (layer index -> size overrides) is filled from defaults when
+    # absent, so dropping it would rebuild full-size layers
     return frozenset(keys - fields - {"model_type", "output_attentions", "out_features",
-                                      "out_indices"})
+                                      "out_indices", "per_layer_config"})

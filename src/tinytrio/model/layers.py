@@ -23,6 +23,10 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
         if isinstance(value, list) and len(value) == n and n > 1 and (
                 "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
             columns.append([repr(x) for x in value])
+    for key, value in d.items():  # per-layer overrides: a layer with them is another kind
+        if _per_layer(value):
+            by = {int(k): repr(sorted(v.items())) for k, v in value.items()}
+            columns.append([by.get(i) for i in range(n)])
     for key in R.INDEX_LISTS:
         if isinstance(d.get(key), list):
             idx = set(d[key])
@@ -77,6 +81,10 @@ def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
         if isinstance(value, list) and len(value) == n and n > 1 and (
                 "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
             d[key] = [value[i] for i in keep]
+    for key, value in list(d.items()):  # {"02": {…overrides}, …}: layer index -> sizes
+        if _per_layer(value):
+            d[key] = {type(k)(f"{keep.index(int(k)):0{len(str(k))}d}") if isinstance(k, str)
+                      else keep.index(int(k)): v for k, v in value.items() if int(k) in keep}
     for key in R.INDEX_LISTS:
         if isinstance(d.get(key), list):
             d[key] = [keep.index(i) for i in d[key] if i in keep]
@@ -94,3 +102,10 @@ def _clamp_layer_index(v, n_layers: int):
     if v < 0:
         return max(v, -(n_layers + 1))
     return min(v, n_layers)
+
+
+def _per_layer(value) -> bool:
+    """A dict of per-layer overrides keyed by layer index (dots3 `per_layer_config`)."""
+    return isinstance(value, dict) and bool(value) and all(
+        (isinstance(k, int) or (isinstance(k, str) and k.isdigit())) and isinstance(v, dict)
+        for k, v in value.items())

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import OptionError
 from . import registry as R
-from .layers import _apply_layers, _layer_kinds, choose_layers  # noqa: F401 (re-exported)
+from .layers import _apply_layers, _layer_kinds, _per_layer, choose_layers  # noqa: F401
 from .rope import _rope_kind, shrink_rope
 
 SUBCONFIG_SKIP = frozenset({"quantization_config", "rope_scaling", "rope_parameters",
@@ -144,6 +144,12 @@ class _Level:
         widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
                   and family(k, self.mt) == "width"}
         new.update(self._lists(H, widths))
+        for key, value in d.items():  # per-layer overrides shrink by this level's rules
+            if _per_layer(value):
+                d[key] = {i: {k: (self._rule(family(k, self.mt), k, v, H, H0, A, heads0, hd_max)
+                                  if _int(v) and family(k, self.mt) not in (None, "keep")
+                                  else None) or v for k, v in o.items()}
+                          for i, o in value.items()}
         d.update({k: v for k, v in new.items() if v is not None})
         hd = d.get("head_dim") if _int(d.get("head_dim")) else H // A
         if hd0:

@@ -22,7 +22,8 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
     for key, value in d.items():
         if isinstance(value, list) and len(value) == n and n > 1 and (
                 "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
-            columns.append([repr(x) for x in value])
+            columns.append([i - x if key in R.LAYER_MAPS and _int(x) else repr(x)
+                            for i, x in enumerate(value)])
     for key, value in d.items():  # per-layer overrides: a layer with them is another kind
         if _per_layer(value):
             by = {int(k): repr(sorted(v.items())) for k, v in value.items()}
@@ -81,6 +82,8 @@ def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
         if isinstance(value, list) and len(value) == n and n > 1 and (
                 "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
             d[key] = [value[i] for i in keep]
+            if key in R.LAYER_MAPS:
+                d[key] = [keep.index(v) if v in keep else j for j, v in enumerate(d[key])]
     for key, value in list(d.items()):  # {"02": {…overrides}, …}: layer index -> sizes
         if _per_layer(value):
             d[key] = {type(k)(f"{keep.index(int(k)):0{len(str(k))}d}") if isinstance(k, str)

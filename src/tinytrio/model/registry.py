@@ -122,7 +122,11 @@ LAYER_PATTERNS = {
 PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
                 ("expert_layer_period", "expert_layer_offset")]
 # lists of layer indices; every index that survives is kept, the rest are dropped
-INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes")
+INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
+               "moe_layers")  # llama4: indices of MoE layers (all 48 of them by default)
+# per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
+# whether it reads its own (i - v), and the indices follow the kept layers
+LAYER_MAPS = ("kv_source_layers",)
 
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")

@@ -144,6 +144,11 @@ class _Level:
         widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
                   and family(k, self.mt) == "width"}
         new.update(self._lists(H, widths))
+        top = max([x for k, v in d.items() if isinstance(v, list) and family(k, self.mt) == "width"
+                   for x in v if _int(x)] or [0])
+        for key, value in d.items():  # a pyramid's base width shares its stage lists' scale
+            if _int(value) and family(key, self.mt) == "pyramid" and top > H:
+                new[key] = _multiple(round(value * H / top), 8)
         for key, value in d.items():  # per-layer overrides shrink by this level's rules
             if _per_layer(value):
                 d[key] = {i: {k: (self._rule(family(k, self.mt), k, v, H, H0, A, heads0, hd_max)

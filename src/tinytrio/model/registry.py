@@ -164,6 +164,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
     ("bloom", "n_head"): "heads",
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes
+    ("univnet", "model_hidden_channels"): "filters",  # kernel predictor emits hidden² x kernel x layers
     ("dac", "encoder_hidden_size"): "filters",  # DAC: base conv channels, doubled per downsampling
     ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)

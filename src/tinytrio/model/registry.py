@@ -22,6 +22,7 @@ EXACT: dict[str, str] = {
     "kv_channels": "head_dim", "true_hidden_size": "width", "intra_bottleneck_size": "width",
     "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
     "output_hidden_size": "width", "mlp_dim": "ffn",
+    "vit_dim": "width",  # SAM-HQ: the vision tower's width, read by the mask decoder
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)
     "hidden_sizes": "width", "embed_dims": "width", "embed_dim_per_stage": "width",
     "conv_dim": "width", "tdnn_dim": "width", "backbone_channel_list": "width",
@@ -64,6 +65,8 @@ EXACT: dict[str, str] = {
     "max_decoder_position_embeddings": "positions",
     "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
     "local_attention": "window", "window_size": "window_tokens",
+    # sine position features: two halves (x, y) make one width (SAM, DETR-likes)
+    "num_pos_feats": "half_width",
     # detection queries: top-k over the anchors of a tiny image must find that many
     "num_queries": "queries",
     # images
@@ -123,7 +126,7 @@ PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
                 ("expert_layer_period", "expert_layer_offset")]
 # lists of layer indices; every index that survives is kept, the rest are dropped
 INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
-               "moe_layers")  # llama4: indices of MoE layers (all 48 of them by default)
+               "moe_layers", "global_attn_indexes")  # llama4: indices of MoE layers (all 48 of them by default)
 # per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
 # whether it reads its own (i - v), and the indices follow the kept layers
 LAYER_MAPS = ("kv_source_layers",)

@@ -146,6 +146,9 @@ class _Level:
         new.update(self._lists(H, widths))
         top = max([x for k, v in d.items() if isinstance(v, list) and family(k, self.mt) == "width"
                    for x in v if _int(x)] or [0])
+        for key, value in d.items():  # half of a width of this level (x and y sine features)
+            if _int(value) and family(key, self.mt) == "half_width" and 2 * value in widths:
+                new[key] = widths[2 * value] // 2
         for key, value in d.items():  # a pyramid's base width shares its stage lists' scale
             if _int(value) and family(key, self.mt) == "pyramid" and top > H:
                 new[key] = _multiple(round(value * H / top), 8)
@@ -205,6 +208,8 @@ class _Level:
             return min(v, R.DEFAULTS["positions"])
         if fam == "window":
             return min(v, R.DEFAULTS["window"])
+        if fam == "half_width":
+            return H // 2 if H0 is None or 2 * v >= H0 else v
         if fam == "queries":
             return min(v, R.DEFAULTS["queries"])
         if fam == "filters":

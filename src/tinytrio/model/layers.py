@@ -91,6 +91,7 @@ def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
     for key in R.INDEX_LISTS:
         if isinstance(d.get(key), list):
             d[key] = [keep.index(i) for i in d[key] if i in keep]
+    _backbone_outputs(d, keep)
     for key in ("vision_feature_layer", "select_layer"):
         v = d.get(key)
         if _int(v) or isinstance(v, list):
@@ -112,3 +113,23 @@ def _per_layer(value) -> bool:
     return isinstance(value, dict) and bool(value) and all(
         (isinstance(k, int) or (isinstance(k, str) and k.isdigit())) and isinstance(v, dict)
         for k, v in value.items())
+
+
+def _backbone_outputs(d: dict, keep: list[int]) -> None:
+    """A ViT backbone's `out_indices` name hidden states (0 = embeddings, i = after layer i-1):
+    they follow the kept layers, a dropped one moving to the last, and `out_features` with them."""
+    idx = d.get("out_indices")
+    if not isinstance(idx, list) or not all(_int(i) for i in idx):
+        return
+    new = []
+    for i in idx:
+        j = 0 if i == 0 else (keep.index(i - 1) + 1 if i - 1 in keep else len(keep))
+        if i < 0:
+            j = i
+        if j not in new:
+            new.append(j)
+    d["out_indices"] = new
+    feats = d.get("out_features")
+    if isinstance(feats, list) and all(isinstance(f, str) and f.startswith(("stage", "stem"))
+                                       for f in feats):
+        d["out_features"] = ["stem" if j == 0 else f"stage{j}" for j in new if j >= 0]

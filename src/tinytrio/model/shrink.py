@@ -146,6 +146,14 @@ class _Level:
         new.update(self._lists(H, widths))
         top = max([x for k, v in d.items() if isinstance(v, list) and family(k, self.mt) == "width"
                    for x in v if _int(x)] or [0])
+        for key, value in d.items():  # a scalar width that is the first stage of a per-stage
+            if not (_int(value) and family(key, self.mt) == "width"):  # width list follows it
+                continue                                          # (SAM2 Hiera hidden_size)
+            for lk, lv in d.items():
+                if isinstance(lv, list) and lv and lv[0] == value and value < max(lv) and \
+                        isinstance(new.get(lk), list) and family(lk, self.mt) == "width":
+                    new[key] = new[lk][0]
+                    break
         for key, value in d.items():  # half of a width of this level (x and y sine features)
             if _int(value) and family(key, self.mt) == "half_width" and 2 * value in widths:
                 new[key] = widths[2 * value] // 2

@@ -131,6 +131,12 @@ INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fulla
 # whether it reads its own (i - v), and the indices follow the kept layers
 LAYER_MAPS = ("kv_source_layers",)
 
+# Mamba-2 mixers: (heads, head dim, expand, groups, inner width or None). heads x head dim must
+# equal the inner width (expand x hidden, or the explicit one) and groups divide heads; applied
+# where the level also has a state size (`state_size` / `mamba_d_state`).
+SSM_KEYS = [("num_heads", "head_dim", "expand", "n_groups", None),
+            ("mamba_n_heads", "mamba_d_head", "mamba_expand", "mamba_n_groups", "mamba_d_ssm")]
+
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")
 

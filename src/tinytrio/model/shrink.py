@@ -174,7 +174,27 @@ class _Level:
                     d[key] = shrink_rope(d[key], hd0, hd)
         self._experts()
         self._image()
+        self._ssm(H0)
         return d
+
+    def _ssm(self, H0) -> None:
+        d = self.d
+        if not any(_int(d.get(k)) for k in ("state_size", "mamba_d_state")):
+            return
+        H = d.get("hidden_size")
+        for hk, dk, ek, gk, ik in R.SSM_KEYS:
+            heads, expand = d.get(hk), d.get(ek)
+            if not (_int(heads) and _int(d.get(dk)) and _int(expand) and _int(H)):
+                continue
+            if ik and _int(d.get(ik)) and H0 and d[ik] != expand * H0:
+                d[ik] = heads * d[dk]          # an explicit inner width: heads x head dim
+            else:
+                inner = expand * H
+                if inner % heads:
+                    continue
+                d[dk] = inner // heads
+            if _int(d.get(gk)) and heads % d[gk]:
+                d[gk] = math.gcd(heads, d[gk])
 
     def _rule(self, fam, key, v, H, H0, A, heads0, hd_max):
         if fam == "width":

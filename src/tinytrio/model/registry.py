@@ -202,6 +202,7 @@ DEFAULTS = dict(
 # filled in the original before shrinking (the published checkpoints set them).
 FILL_NONE: dict[str, object] = {
     "prediction_length": 8,   # time-series transformers: the forecast horizon
+    "num_experts_per_tok": 6,  # DeepSeek-V2's default config routes to None; its checkpoints to 6
     "image_token_index": 50265,  # BLIP-2 / InstructBLIP: None in the default config, set in every
                                  # checkpoint (blip2-opt: 50265); pairing renames it <|image|>
 }

@@ -463,6 +463,8 @@ def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple
             continue
         if isinstance(value, list) and any(k in key for k in ("layer", "block")):
             continue  # per-layer lists are cut by design; their kinds are counted separately
+        if _per_layer(value) or key in ("out_indices", "out_features"):
+            continue  # per-layer overrides and backbone outputs follow the kept layers
         if key in R.IMAGE_TOKEN_COUNTS or key in ("vision_feature_layer", "select_layer",
                                                   "image_grid_pinpoints"):
             continue

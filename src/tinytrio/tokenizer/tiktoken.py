@@ -120,17 +120,22 @@ def ranks_to_tokenizer_json(tokens: list[bytes], merges, specials: list[str], pa
     }
 
 
+def _check_minimum(vocab_size: int, n_specials: int) -> None:
+    """Byte-level ranks need all 256 bytes plus every special token."""
+    minimum = 256 + n_specials
+    if vocab_size < minimum:
+        raise TokenizerError(
+            f"vocab size {vocab_size} is below this tokenizer's minimum {minimum} (256 bytes + "
+            f"{n_specials} special tokens); use --vocab-size {minimum} or more"
+        )
+
+
 def prune_tiktoken(tokens: list[bytes], specials: list[tuple[int, str]], vocab_size: int):
     """Shrink a tiktoken vocabulary; `specials` are `(original id, string)` placed after the ranks.
 
     Returns `(new_tokens, tokenizer_json, id_map)`.
     """
-    minimum = 256 + len(specials)
-    if vocab_size < minimum:
-        raise TokenizerError(
-            f"vocab size {vocab_size} is below this tokenizer's minimum {minimum} (256 bytes + "
-            f"{len(specials)} special tokens); use --vocab-size {minimum} or more"
-        )
+    _check_minimum(vocab_size, len(specials))
     order, merges = prune_ranks(tokens, vocab_size - len(specials))
     new_tokens = [tokens[r] for r in order]
     id_map = {old: new for new, old in enumerate(order)}
@@ -164,12 +169,7 @@ def prune_tekken(tek: dict, vocab_size: int):
     cfg = tek["config"]
     inner = tek["vocab"][: cfg["default_vocab_size"] - len(specials)] if cfg.get("default_vocab_size") else tek["vocab"]
     tokens = [base64.b64decode(v["token_bytes"]) for v in inner]
-    minimum = 256 + len(specials)
-    if vocab_size < minimum:
-        raise TokenizerError(
-            f"vocab size {vocab_size} is below this tokenizer's minimum {minimum} (256 bytes + "
-            f"{len(specials)} special tokens); use --vocab-size {minimum} or more"
-        )
+    _check_minimum(vocab_size, len(specials))
     order, merges = prune_ranks(tokens, vocab_size - len(specials))
     n = len(specials)
     id_map = {i: i for i in range(n)}

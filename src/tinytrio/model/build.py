@@ -23,7 +23,7 @@ from ..sources import config_class, normalized_config, resolve_model_source
 from . import pairing
 from .classes import complete_defaults, pick_model_class
 from .overrides import apply_overrides, parse_size
-from .shrink import ShrinkSpec, positions_cover_pad, shrink_config
+from .shrink import ShrinkSpec, shrink_config
 
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 
@@ -137,7 +137,7 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
         # T5's default config names no start token; T5 (and its loss) start decoding from pad
         start = tiny.get("pad_token_id", tiny.get("bos_token_id"))
         tiny["decoder_start_token_id"] = start[0] if isinstance(start, list) else start
-    positions_cover_pad(original, tiny)
+    pairing.positions_cover_pad(original, tiny)
     apply_overrides(tiny, list(set))
     from .validate import validate_tiny
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from .shrink import is_subconfig, is_token_id_key
+from . import registry as R
+from .shrink import _int, family, is_audio_positions, is_subconfig, is_token_id_key
 
 # token-id keys whose string in a from-scratch tokenizer follows transformers' attribute names
 SPECIAL_ATTRS = {"bos_token_id": "bos_token", "eos_token_id": "eos_token",
@@ -109,3 +110,19 @@ def _all_vocabs(d: dict):
             yield from _all_vocabs(value)
         elif key == "vocab_size" and isinstance(value, int):
             yield key, value
+
+
+def positions_cover_pad(original: dict, tiny: dict) -> None:
+    """Position tables that reserve a row for the pad id (RoBERTa, M2M100: `padding_idx=pad`)
+    must have more rows than the tiny pad id; grow them back toward the original when needed."""
+    for key, value in tiny.items():
+        if is_subconfig(key, value) and isinstance(original.get(key), dict):
+            positions_cover_pad(original[key], value)
+    pad = tiny.get("pad_token_id")
+    if not _int(pad):
+        return
+    need = pad + 2 + R.DEFAULTS["positions_past_pad"]  # RoBERTa counts positions from pad + 1
+    for key, value in list(tiny.items()):
+        if _int(value) and family(key, tiny.get("model_type")) == "positions" and value < need \
+                and not is_audio_positions(key, tiny):
+            tiny[key] = need

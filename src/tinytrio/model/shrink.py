@@ -20,7 +20,8 @@ from typing import Any
 from ..errors import OptionError
 from . import registry as R
 from .layers import _apply_layers, _layer_kinds, _per_layer, choose_layers  # noqa: F401
-from .rope import _rope_kind, shrink_rope
+from .moe import shrink_experts
+from .rope import shrink_rope
 
 SUBCONFIG_SKIP = frozenset({"quantization_config", "rope_scaling", "rope_parameters",
                             "auto_map", "id2label", "label2id", "task_specific_params",
@@ -172,7 +173,7 @@ class _Level:
             for key in ("rope_parameters", "rope_scaling"):
                 if isinstance(d.get(key), dict):
                     d[key] = shrink_rope(d[key], hd0, hd)
-        self._experts()
+        shrink_experts(self.d, self.mt)
         self._image()
         self._ssm(H0)
         return d
@@ -318,43 +319,6 @@ class _Level:
             else:
                 d[key] = min(value, wanted if wanted is not None else R.DEFAULTS["layers"])
 
-    def _experts(self) -> None:
-        d = self.d
-        ekey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "experts"), None)
-        if ekey is None or d[ekey] <= 1:
-            return
-        E0 = d[ekey]
-        tkey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "topk"), None)
-        k0 = d[tkey] if tkey else 1
-        gkey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "expert_groups"),
-                    None)
-        tgkey = next((k for k, v in d.items() if _int(v) and family(k, self.mt) == "topk_groups"),
-                     None)
-        k = min(k0, R.DEFAULTS["topk"])
-        if gkey and d[gkey] > 1:
-            g0 = d[gkey]
-            g = min(g0, 2)
-            tg0 = d[tgkey] if tgkey else g0
-            tg = g if tg0 >= g0 else max(1, min(tg0, g - 1))  # keep "route to a subset of groups"
-            per_group = max(2, math.ceil(k / tg))              # each group must hold top-2 scores
-            E = min(E0, g * per_group)
-            d[gkey] = g
-            if tgkey:
-                d[tgkey] = tg
-        else:
-            E = min(E0, max(R.DEFAULTS["experts"], k + 1 if k < E0 else k))
-        if k0 < E0:
-            k = min(k, E - 1)  # real routing: top-k strictly below the number of experts
-        d[ekey] = E
-        for key, v in list(d.items()):
-            fam = family(key, self.mt)
-            if fam == "experts" and _int(v) and v > 1:
-                d[key] = E
-            elif fam == "topk" and _int(v) and v > 1:
-                d[key] = min(v, k)
-            elif fam == "shared_experts" and _int(v) and v > 1:
-                d[key] = 1
-
     def _image(self) -> None:
         d = self.d
         size, patch = d.get("image_size"), d.get("patch_size")
@@ -428,50 +392,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         _image_token_counts(d, grids)
 
     walk(tiny, "")
+    from .fidelity import fidelity  # fidelity reads family(): imported here, not at the top
+
     report.kept, report.total = fidelity(original, tiny)
     return tiny, report
-
-
-def positions_cover_pad(original: dict, tiny: dict) -> None:
-    """Position tables that reserve a row for the pad id (RoBERTa, M2M100: `padding_idx=pad`)
-    must have more rows than the tiny pad id; grow them back toward the original when needed."""
-    for key, value in tiny.items():
-        if is_subconfig(key, value) and isinstance(original.get(key), dict):
-            positions_cover_pad(original[key], value)
-    pad = tiny.get("pad_token_id")
-    if not _int(pad):
-        return
-    need = pad + 2 + R.DEFAULTS["positions_past_pad"]  # RoBERTa counts positions from pad + 1
-    for key, value in list(tiny.items()):
-        if _int(value) and family(key, tiny.get("model_type")) == "positions" and value < need \
-                and not is_audio_positions(key, tiny):
-            tiny[key] = need
-
-
-def fidelity(original: dict, tiny: dict, model_type: str | None = None) -> tuple[int, int]:
-    """(non-size keys kept unchanged, non-size keys in the original), over the whole tree."""
-    kept = total = 0
-    mt = original.get("model_type", model_type)
-    for key, value in original.items():
-        if is_subconfig(key, value):
-            k, t = fidelity(value, tiny.get(key) or {}, mt)
-            kept, total = kept + k, total + t
-            continue
-        if family(key, mt) not in (None, "keep") or is_token_id_key(key):
-            continue
-        if key in ("vocab_size", "transformers_version", "_name_or_path") or key in R.INDEX_LISTS:
-            continue
-        if isinstance(value, list) and any(k in key for k in ("layer", "block")):
-            continue  # per-layer lists are cut by design; their kinds are counted separately
-        if _per_layer(value) or key in ("out_indices", "out_features"):
-            continue  # per-layer overrides and backbone outputs follow the kept layers
-        if key in R.IMAGE_TOKEN_COUNTS or key in ("vision_feature_layer", "select_layer",
-                                                  "image_grid_pinpoints"):
-            continue
-        total += 1
-        if key in ("rope_parameters", "rope_scaling") and isinstance(value, dict):
-            kept += _rope_kind(tiny.get(key)) == _rope_kind(value)
-        else:
-            kept += tiny.get(key, object()) == value
-    return kept, total
-

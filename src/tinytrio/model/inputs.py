@@ -16,8 +16,8 @@ import itertools
 
 import torch
 
-from .media import (ARGS, COMPANIONS, SEQ, Ctx, image_token_id, reserved_ids,  # noqa: F401
-                    text_ids)
+from .args import ARGS, COMPANIONS
+from .media import SEQ, Ctx, image_token_id, reserved_ids, text_ids  # noqa: F401
 
 # Each layout choice with its options, most common first; tried as a product, in order.
 LAYOUT_CHOICES = {
@@ -138,7 +138,7 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
     params = inspect.signature(model.forward).parameters
     if "labels" not in params:
         if "future_values" in params and "past_values" in inputs and "future_values" not in inputs:
-            from .media import future_values
+            from .media_av import future_values
 
             return future_values(config, batch, gen)
         return {}

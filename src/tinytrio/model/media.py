@@ -241,35 +241,6 @@ def ones_like_pixels(ctx: Ctx):
     return torch.ones((pv.shape[0], *pv.shape[-2:]), dtype=torch.long)
 
 
-# --- audio ---------------------------------------------------------------------------------------
-
-def input_features(ctx: Ctx):
-    ac = audio_config(ctx.config)
-    cfgs = (ac, ctx.config)
-    mels = _get(cfgs, "num_mel_bins", "n_mels", "feature_size", "input_feat_size", default=80)
-    positions = _get(cfgs, "max_source_positions")
-    kind = ctx.layout.get("mel", "auto")
-    if kind == "auto":
-        kind = "bmf" if positions else "bfm"
-    frames = 2 * positions if positions and kind == "bmf" else FRAMES
-    ctx.frames = frames
-    if kind == "bmf":
-        return torch.randn((ctx.batch, mels, frames), generator=ctx.gen)
-    channels = _get(cfgs, "input_channels", default=1)
-    return torch.randn((ctx.batch, frames, mels * channels), generator=ctx.gen)
-
-
-def feature_mask(ctx: Ctx):
-    if "input_features" not in ctx.inputs:
-        return None
-    return torch.ones((ctx.batch, ctx.frames or FRAMES), dtype=torch.long)
-
-
-def input_values(ctx: Ctx):
-    x = torch.randn((ctx.batch, AUDIO_SAMPLES), generator=ctx.gen) * 0.1
-    return x[:, None, :] if ctx.layout.get("audio") == "b1t" else x
-
-
 # --- text and its companions ---------------------------------------------------------------------
 
 def input_ids(ctx: Ctx):
@@ -317,62 +288,3 @@ def visual_feats(ctx: Ctx):
     c = ctx.config
     return {"visual_feats": torch.randn((ctx.batch, 4, c.visual_feat_dim), generator=ctx.gen),
             "visual_pos": torch.rand((ctx.batch, 4, c.visual_pos_dim), generator=ctx.gen)}
-
-
-# --- time series ---------------------------------------------------------------------------------
-
-def _series_dims(config) -> tuple[int, int, int, int]:
-    context = _get((config,), "context_length", "context_len", default=32)
-    lags = max(_get((config,), "lags_sequence", default=[0]) or [0])
-    channels = _get((config,), "input_size", "num_input_channels", default=1)
-    features = _get((config,), "num_time_features", default=0)
-    return context, lags, channels, features
-
-
-def past_values(ctx: Ctx) -> dict:
-    context, lags, channels, features = _series_dims(ctx.config)
-    length = context + lags
-    shape = (ctx.batch, length) if channels == 1 and "past_time_features" in ctx.params else (
-        ctx.batch, length, channels)
-    values = torch.randn(shape, generator=ctx.gen)
-    out = {"past_values": values}
-    if "past_observed_mask" in ctx.params:
-        out["past_observed_mask"] = torch.ones_like(values)
-    if "past_time_features" in ctx.params:
-        out["past_time_features"] = torch.randn((ctx.batch, length, features), generator=ctx.gen)
-    if "future_time_features" in ctx.params:
-        out.update(future_values(ctx.config, ctx.batch, ctx.gen))
-    return out
-
-
-def future_values(config, batch: int, gen: torch.Generator) -> dict:
-    _, _, channels, features = _series_dims(config)
-    horizon = _get((config,), "prediction_length", "horizon_length", default=8)
-    shape = (batch, horizon) if channels == 1 else (batch, horizon, channels)
-    out = {"future_values": torch.randn(shape, generator=gen)}
-    if features or _get((config,), "num_time_features") is not None:
-        out["future_time_features"] = torch.randn((batch, horizon, features), generator=gen)
-    return out
-
-
-# argument name -> builder
-ARGS = {
-    "input_ids": input_ids, "attention_mask": attention_mask,
-    "decoder_input_ids": decoder_input_ids, "task_inputs": input_ids,
-    "pixel_values": pixel_values, "prompt_pixel_values": pixel_values,
-    "prompt_masks": pixel_values, "pixel_values_videos": videos,
-    "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
-    "hidden_states": vision_hidden_states, "pixel_mask": ones_like_pixels,
-    "input_features": input_features, "input_features_mask": feature_mask,
-    "feature_attention_mask": feature_mask, "input_values": input_values,
-    "qformer_input_ids": qformer_ids, "query_embeds": query_embeds, "bbox": bbox,
-    "inputs_embeds": inputs_embeds, "visual_feats": visual_feats,
-    "past_values": past_values,
-}
-# an input -> the optional arguments that must come with it when the forward takes them
-COMPANIONS = [
-    ("input_ids", ("attention_mask", "bbox")),
-    ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids")),
-    ("input_features", ("input_features_mask", "feature_attention_mask")),
-    ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),
-]

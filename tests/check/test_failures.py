@@ -125,3 +125,30 @@ def test_bad_input_raises_from_the_api(tiny, tmp_path):
     if not torch.cuda.is_available():
         with pytest.raises(OptionError, match="no CUDA device"):
             check_model(tiny("vit"), device="cuda")
+
+
+def test_zero_projection_overflows_the_gradient_norm(tiny, tmp_path):
+    """gemma3 zero-initializes mm_input_projection_weight: the image tokens embed to zero and
+    RMSNorm of zeros sends the projection's gradient norm to inf, so Trainer's clipping zeroes
+    every step. The build gives such matrices random values; a checkpoint that still holds the
+    zero matrix fails backward and train with the cause named."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from tinytrio.check.basic import check_backward, check_load, check_tokenizer
+    from tinytrio.check.core import Ctx
+    from tinytrio.check.train import check_train
+
+    model = _copy(tiny, "gemma3", tmp_path)
+    weights = load_file(model / "model.safetensors")
+    name = next(k for k in weights if k.endswith("mm_input_projection_weight"))
+    assert weights[name].any()  # the build livened it
+    weights[name] = torch.zeros_like(weights[name])
+    save_file(weights, model / "model.safetensors", metadata={"format": "pt"})
+    ctx = Ctx(model, json.loads((model / "config.json").read_text()), full=True)
+    check_load(ctx)
+    check_tokenizer(ctx)
+    with pytest.raises(AssertionError, match="gradient norm is inf"):
+        check_backward(ctx)
+    with pytest.raises(AssertionError, match="gradient norm not finite"):
+        check_train(ctx)

@@ -3,6 +3,7 @@ backward, nan and save → reload."""
 
 from __future__ import annotations
 
+import math
 import tempfile
 
 from .core import Ctx, Skip, assert_same, first_tensor, forward, quiet, tensors, to_device
@@ -164,7 +165,10 @@ def check_backward(ctx: Ctx) -> str:
             raise AssertionError("no parameter received a gradient")
         if not all(torch.isfinite(g).all() for g in grads):
             raise AssertionError("NaN or inf in gradients")
-        return f"loss {loss.item():.4f}, {len(grads)} grads"
+        norm = torch.nn.utils.get_total_norm([g.float() for g in grads]).item()
+        if not math.isfinite(norm):  # finite entries whose norm overflows: clipping zeroes them
+            raise AssertionError(f"gradient norm is {norm}: a clipped optimizer step does nothing")
+        return f"loss {loss.item():.4f}, {len(grads)} grads, norm {norm:.3g}"
     finally:
         model.zero_grad(set_to_none=True)
         model.eval()

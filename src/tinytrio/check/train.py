@@ -230,6 +230,10 @@ def check_train(ctx: Ctx) -> str:
     bad = [n for n, p in model.named_parameters() if not torch.isfinite(p).all()]
     if bad:
         raise AssertionError(f"NaN or inf in {len(bad)} weights after training, e.g. {bad[0]}")
+    norms = [h["grad_norm"] for h in trainer.state.log_history if "grad_norm" in h]
+    if any(not math.isfinite(x) for x in norms):
+        # clipping by an infinite norm scales every gradient to zero: the step does nothing
+        raise AssertionError(f"gradient norm not finite: {norms}; clipping zeroed the updates")
     if checksum(model) == before:
         raise AssertionError("the weights did not change")
     shown = " ".join(f"{x:.3f}" for x in losses)

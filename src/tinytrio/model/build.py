@@ -22,6 +22,7 @@ from ..errors import OptionError, ShrinkError, TinyError
 from ..sources import config_class, normalized_config, resolve_model_source
 from . import pairing
 from .classes import complete_defaults, pick_model_class
+from .liven import liven_zero_matrices
 from .overrides import apply_overrides, parse_size
 from .shrink import ShrinkSpec, shrink_config
 
@@ -270,6 +271,7 @@ def _instantiate(model_cls, config, seed: int, dtype):
                        lines[-1])
             raise ShrinkError(f"{model_cls.__name__} cannot be built from the tiny config: "
                               f"{msg}") from None
+    liven_zero_matrices(model)  # no dead zero-initialized projection in a random model
     return model.eval()
 
 

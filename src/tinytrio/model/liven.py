@@ -1,0 +1,36 @@
+"""Weight matrices an architecture initializes to zero get seeded random values instead.
+
+Some `_init_weights` zero a whole matrix because a trained checkpoint overwrites it (gemma3's and
+t5gemma2's `mm_input_projection_weight`, zero position embeddings, residual output projections).
+In a random tiny model that leaves a dead path: every image token embeds to zero, nothing upstream
+of the matrix gets a gradient, and RMSNorm of the all-zero vectors blows the gradient of the
+matrix itself up to an infinite norm, so Trainer's clipping zeroes every update. Real checkpoints
+never hold such a matrix, so the tiny model should not either. Vectors (norm scales, biases,
+gates) keep their designed constant init.
+"""
+
+from __future__ import annotations
+
+
+def init_std(config) -> float:
+    """The architecture's initializer_range (its text config's), else 0.02."""
+    for cfg in (config, getattr(config, "get_text_config", lambda: None)()):
+        std = getattr(cfg, "initializer_range", None)
+        if isinstance(std, (int, float)) and not isinstance(std, bool) and std > 0:
+            return float(std)
+    return 0.02
+
+
+def liven_zero_matrices(model) -> list[str]:
+    """Give every all-zero parameter of two or more dimensions normal(0, initializer_range)
+    values, from the RNG the build seeded; return their names."""
+    import torch
+
+    std = init_std(model.config)
+    names = []
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() >= 2 and p.numel() and p.is_floating_point() and not p.any():
+                p.normal_(0.0, std)
+                names.append(name)
+    return names

@@ -22,6 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 Out = Annotated[Path, typer.Option("-o", "--out", help="Output directory (written atomically).")]
 Force = Annotated[bool, typer.Option("--force", help="Replace a non-empty OUT.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+TrustRemote = Annotated[bool, typer.Option("--trust-remote-code", help="Run the model code a "
+                                           "checkpoint ships (config.json auto_map).")]
 
 
 def _quiet_libraries() -> None:
@@ -51,6 +53,7 @@ def model_cmd(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="key=value config override; "
                                                       "dotted keys reach sub-configs.")] = None,
     no_check: Annotated[bool, typer.Option("--no-check", help="Skip validation.")] = False,
+    trust_remote_code: TrustRemote = False,
     force: Force = False,
     as_json: AsJson = False,
 ):
@@ -64,7 +67,8 @@ def model_cmd(
     result = make_tiny_model(source, out, hidden_size=hidden_size, layers=layers, heads=heads,
                              vocab_size=vocab_size, tokenizer=tokenizer, dtype=dtype, seed=seed,
                              shard_size=shard_size, set=set_ or [], check=not no_check,
-                             force=force, progress=_progress)
+                             force=force, progress=_progress,
+                             trust_remote_code=trust_remote_code)
     if as_json:
         print(json.dumps(result.to_json(), indent=2, default=str))
         return
@@ -112,6 +116,7 @@ def check_cmd(
                                                  "processes (gloo on CPU, nccl on CUDA).")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Only the fast subset `tinytrio model` "
                                                       "runs.")] = False,
+    trust_remote_code: TrustRemote = False,
     as_json: AsJson = False,
 ):
     """Prove a model directory works end to end: load, tokenizer, forward, generate, backward,
@@ -124,7 +129,8 @@ def check_cmd(
 
     report = check_model(path, fast=fast, raise_on_fail=False,
                          train_steps=parse_count("--train-steps", train_steps), device=device,
-                         nproc=None if nproc is None else parse_count("--nproc", nproc))
+                         nproc=None if nproc is None else parse_count("--nproc", nproc),
+                         trust_remote_code=trust_remote_code)
     print(dumps(report) if as_json else format_report(report))
     if not report["ok"]:
         raise typer.Exit(1)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import remote
 from .errors import OfflineError, SourceError
+from .remote import load_remote, refuse, wants_remote
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
 # what a model SOURCE needs from the Hub: never weights
@@ -61,8 +63,17 @@ def read_json(path: Path, what: str = "JSON file") -> dict:
     return data
 
 
-def resolve_model_source(source: str | os.PathLike) -> ResolvedSource:
-    """SOURCE → ResolvedSource, or a SourceError that says what SOURCE can be."""
+def resolve_model_source(source: str | os.PathLike, trust_remote_code: bool = False
+                         ) -> ResolvedSource:
+    """SOURCE → ResolvedSource, or a SourceError that says what SOURCE can be. With
+    trust_remote_code the classes a config's `auto_map` names are imported (remote.py)."""
+    resolved = _resolve(source, trust_remote_code)
+    if wants_remote(resolved.config, trust_remote_code):
+        load_remote(resolved.directory, resolved.config)
+    return resolved
+
+
+def _resolve(source, trust: bool) -> ResolvedSource:
     text = str(source)
     path = Path(text).expanduser()
     if path.is_dir():
@@ -70,20 +81,20 @@ def resolve_model_source(source: str | os.PathLike) -> ResolvedSource:
         if not cfg.is_file():
             raise SourceError(f"{path} has no config.json; give a model directory, a config.json, "
                               f"a model_type such as 'llama', or a Hub id")
-        config = _checked(read_json(cfg, "config.json"), cfg)
+        config = _checked(read_json(cfg, "config.json"), cfg, trust)
         return ResolvedSource(text, "directory", config, path, _base_model(path, config))
     if path.is_file():
-        config = _checked(read_json(path, "config.json"), path)
+        config = _checked(read_json(path, "config.json"), path, trust)
         return ResolvedSource(text, "config_file", config, path.parent, _base_model(path.parent,
                                                                                      config))
     if text in model_types():
         return ResolvedSource(text, "model_type", default_config(text), None, text)
     if HUB_ID.match(text) and not text.startswith((".", "/")):
-        directory = hub_snapshot(text, HUB_PATTERNS)
+        directory = hub_snapshot(text, HUB_PATTERNS + (["*.py"] if trust else []))
         cfg = directory / "config.json"
         if not cfg.is_file():
             raise SourceError(f"Hub repo {text} has no config.json; is it a transformers model?")
-        return ResolvedSource(text, "hub", _checked(read_json(cfg, "config.json"), cfg),
+        return ResolvedSource(text, "hub", _checked(read_json(cfg, "config.json"), cfg, trust),
                               directory, text)
     if os.sep in text or text.endswith(".json"):
         raise SourceError(f"{text} does not exist")
@@ -93,13 +104,12 @@ def resolve_model_source(source: str | os.PathLike) -> ResolvedSource:
                       f"not a Hub id like org/name")
 
 
-def _checked(config: dict, path: Path) -> dict:
+def _checked(config: dict, path: Path, trust: bool = False) -> dict:
     mt = config.get("model_type")
     if not mt:
         raise SourceError(f"{path} has no 'model_type'; add it (e.g. \"model_type\": \"llama\")")
-    if mt not in model_types():
-        raise SourceError(f"{path}: model_type {mt!r} is not known to this transformers "
-                          f"(remote code?); upgrade transformers or use a native model_type")
+    if mt not in model_types() and not wants_remote(config, trust):
+        raise refuse(config, str(path))
     return config
 
 
@@ -147,7 +157,7 @@ def hub_snapshot(repo_id: str, patterns: list[str], repo_type: str = "model") ->
 def config_class(model_type: str):
     from transformers import CONFIG_MAPPING
 
-    return CONFIG_MAPPING[model_type]
+    return remote.config_class(model_type) or CONFIG_MAPPING[model_type]
 
 
 def normalized_config(config: dict) -> dict:

@@ -108,6 +108,19 @@ def _validate(path: Path, train_steps: int, device: str, nproc: int | None) -> N
                               f"{torch.cuda.device_count()}")
 
 
+def _remote_code(path: Path, config: dict | None, trust: bool) -> None:
+    """Import the directory's own model code when trusted; refuse a config that needs it else."""
+    from ..remote import load_remote, refuse, wants_remote
+    from ..sources import model_types
+
+    if not config or not config.get("model_type"):
+        return  # the load check reports it
+    if wants_remote(config, trust):
+        load_remote(path, config)
+    elif config["model_type"] not in model_types():
+        raise refuse(config, str(path / "config.json"))
+
+
 def _read_config(path: Path) -> tuple[dict | None, str | None]:
     try:
         data = json.loads((path / "config.json").read_text(encoding="utf-8"))
@@ -120,12 +133,16 @@ def _read_config(path: Path) -> tuple[dict | None, str | None]:
 
 def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True, *,
                 train_steps: int = 3, device: str = "cpu", nproc: int | None = None,
-                timeout: float = 300.0, threads: int | None = 1) -> dict:
+                timeout: float = 300.0, threads: int | None = 1,
+                trust_remote_code: bool = False) -> dict:
     """Run the checks on a model directory and return the report.
 
     fast=True runs the FAST subset (what `tinytrio model` runs); fast=False runs them all and
     the CUDA checks with device="cuda"; `ddp` runs whenever nproc is given. Raises CheckFailed
     when a check fails and raise_on_fail; SourceError / OptionError on bad input (exit 2).
+
+    trust_remote_code: import the directory's own model code (config.json `auto_map`); without
+    it such a directory is refused (SourceError) unless its model_type is native.
 
     threads: torch CPU threads while the checks run (restored afterwards). One is fastest for
     tiny models and immune to a busy machine: two threads on two shared cores made the fast
@@ -139,6 +156,7 @@ def check_model(path: str | Path, fast: bool = True, raise_on_fail: bool = True,
 
     quiet_transformers()
     config, error = _read_config(path)
+    _remote_code(path, config, trust_remote_code)
     ctx = Ctx(path, config, config_error=error, device=device, train_steps=train_steps,
               nproc=nproc, timeout=timeout, full=not fast)
     report: dict = {"path": str(path), "checks": {}}

@@ -74,12 +74,16 @@ def _train_rank(rank: int, world: int, path: Path, steps: int, dev) -> dict:
     from torch.utils.data import DataLoader, DistributedSampler
 
     from ..model.classes import pick_model_class
+    from ..remote import load_remote, wants_remote
     from ..sources import read_json
     from .basic import TOKENIZER_FILES
     from .core import quiet, to_device
     from .train import BATCH, plan_training
 
-    cls, _ = pick_model_class(read_json(path / "config.json", "config.json"))
+    config = read_json(path / "config.json", "config.json")
+    if wants_remote(config, trust=True):  # the parent ran the checks with --trust-remote-code:
+        load_remote(path, config)           # it only reaches DDP after loading that code
+    cls, _ = pick_model_class(config)
     tokenizer = None
     with quiet():
         model = cls.from_pretrained(path).to(dev)

@@ -43,6 +43,7 @@ class Recipe:
     seed: int = 0
     shard_size: str | None = None
     set: tuple[str, ...] = ()
+    trust_remote_code: bool = False
 
     def command(self, out: str = "OUT") -> str:
         parts = ["tinytrio", "model", self.source, "-o", out]
@@ -59,6 +60,8 @@ class Recipe:
             parts += ["--seed", str(self.seed)]
         for s in self.set:
             parts += ["--set", s]
+        if self.trust_remote_code:
+            parts.append("--trust-remote-code")
         return " ".join(parts)
 
 
@@ -92,8 +95,12 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
                     layers: int | None = None, heads: int | None = None,
                     vocab_size: int | None = None, tokenizer: str = "auto", dtype: str = "auto",
                     seed: int = 0, shard_size: str | None = None, set: list[str] | tuple = (),
-                    check: bool = True, force: bool = False, progress=None) -> ModelResult:
+                    check: bool = True, force: bool = False, progress=None,
+                    trust_remote_code: bool = False) -> ModelResult:
     """Build a tiny random model from SOURCE into OUT and validate it.
+
+    trust_remote_code: build a checkpoint's own code (`auto_map`) rather than refuse it; the
+    code files are copied into OUT (see remote.py).
 
     >>> r = make_tiny_model("llama", "tiny-llama")      # doctest: +SKIP
     >>> r.params, r.bytes, r.original_params            # doctest: +SKIP
@@ -104,11 +111,11 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
 
     quiet_transformers()
     recipe = Recipe(str(source), hidden_size, layers, heads, vocab_size, tokenizer, dtype, seed,
-                    shard_size, tuple(set))
+                    shard_size, tuple(set), trust_remote_code)
     _validate_options(recipe)
     check_output_dir(out, force)  # fail fast, before any work
     say(f"resolving {source}")
-    resolved = resolve_model_source(source)
+    resolved = resolve_model_source(source, trust_remote_code)
     original = normalized_config(resolved.config)
     complete_defaults(original)
     mt = original["model_type"]
@@ -186,7 +193,7 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
             say("checking")
             from ..check import check_model
 
-            result.check = check_model(tmp, fast=True)
+            result.check = check_model(tmp, fast=True, trust_remote_code=trust_remote_code)
             result.check["path"] = str(result.path)
         result.seconds = round(time.perf_counter() - t0, 3)
     return result

@@ -6,6 +6,7 @@ mapping that knows the model type, in the order below (a causal LM before a bare
 
 from __future__ import annotations
 
+import copy
 import importlib
 from functools import lru_cache
 
@@ -50,8 +51,14 @@ def _get_class(name: str):
 
 
 def pick_model_class(config: dict):
-    """(class, task) for a config dict: its `architectures` head if native, else by auto mapping."""
+    """(class, task) for a config dict: its remote class when one was loaded (remote.py), its
+    `architectures` head if native, else by auto mapping."""
     mt = config["model_type"]
+    from ..remote import model_class
+
+    remote = model_class(config)  # registered only under --trust-remote-code
+    if remote is not None:
+        return remote, task_of(remote.__name__, mt)
     for arch in config.get("architectures") or []:
         cls = _get_class(arch)
         if cls is not None:
@@ -61,9 +68,21 @@ def pick_model_class(config: dict):
         if isinstance(name, (list, tuple)):
             name = name[0]
         cls = _get_class(name) if name else None
-        if cls is not None:
+        if cls is not None and not _for_text_part(cls, mt):
             return cls, task_of(name, mt)
     return None, None
+
+
+def _for_text_part(cls, mt: str) -> bool:
+    """A class built on the config's `text_config` (llama4 -> Llama4ForCausalLM, kept "for VLM
+    compatibility"): transformers would drop the rest of the model; the whole model is wanted."""
+    from ..sources import config_class
+
+    try:
+        text = getattr(config_class(mt), "sub_configs", {}).get("text_config")
+        return text is not None and getattr(cls, "config_class", None) is text
+    except Exception:
+        return False
 
 
 def _auto_order(config: dict) -> list[tuple[str, str]]:
@@ -117,7 +136,12 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
     mt = config.get("model_type")
     for key, value in R.FILL_NONE.items():
         if key in config and config[key] is None:
-            config[key] = value
+            config[key] = copy.deepcopy(value)  # a sub-config dict is shrunk in place later
+    for key, (sources, derive) in R.DERIVED_NONE.items():
+        args = [config.get(k) for k in sources]
+        if key in config and config[key] is None and all(
+                isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in args):
+            config[key] = derive(*args)
     rope = config.get("rope_parameters")
     if isinstance(rope, dict) and rope.get("rope_type") != "axial":
         for key, pattern in R.IMPLICIT_ROPE.items():

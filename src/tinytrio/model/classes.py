@@ -136,12 +136,15 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
     mt = config.get("model_type")
     for key, value in R.FILL_NONE.items():
         if key in config and config[key] is None:
-            config[key] = copy.deepcopy(value)  # a sub-config dict is shrunk in place later
+            config[key] = _default_sub_config(mt, key) if value == {} else copy.deepcopy(value)
     for key, (sources, derive) in R.DERIVED_NONE.items():
         args = [config.get(k) for k in sources]
         if key in config and config[key] is None and all(
                 isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in args):
             config[key] = derive(*args)
+    for (owner, key), (sources, derive) in R.DERIVED_ABSENT.items():
+        if owner == mt and key not in config and all(_int(config.get(k)) for k in sources):
+            config[key] = derive(*[config[k] for k in sources])
     rope = config.get("rope_parameters")
     if isinstance(rope, dict) and rope.get("rope_type") != "axial":
         for key, pattern in R.IMPLICIT_ROPE.items():
@@ -151,9 +154,23 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
                     rope[key] = ast.literal_eval(m.group(1))
                     _implied_partial_rotary(config, rope, key)
                     break
+        for key, value in R.ROPE_DEFAULTS.get(mt, {}).items():
+            rope.setdefault(key, value)
     for value in config.values():
         if isinstance(value, dict) and "model_type" in value:
             complete_defaults(value, (mt, *parents) if mt else parents)
+
+
+def _default_sub_config(model_type, key: str) -> dict:
+    """An optional sub-config left None, as the config class fills it from `{}`: every size
+    explicit (so the shrinker sees them) and its own model_type."""
+    from ..sources import normalized_config
+
+    return normalized_config({"model_type": model_type, key: {}})[key]
+
+
+def _int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _implied_partial_rotary(config: dict, rope: dict, key: str) -> None:

@@ -23,6 +23,11 @@ EXACT: dict[str, str] = {
     "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
     "output_hidden_size": "width", "mlp_dim": "ffn",
     "vit_dim": "width",  # SAM-HQ: the vision tower's width, read by the mask decoder
+    "output_proj_dims": "width",  # Gemma-4 audio/unified vision: the tower's output width
+    # llama4 vision adapter: fc1 -> projector_input_dim, fc2 projector_output_dim², and the
+    # multimodal projector reads vision_output_dim: one width end to end
+    "projector_input_dim": "width", "projector_output_dim": "width", "vision_output_dim": "width",
+    "upsample_groups": "width",  # Mimi: a depthwise upsampling conv, one group per channel
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)
     "hidden_sizes": "width", "embed_dims": "width", "embed_dim_per_stage": "width",
     "conv_dim": "width", "tdnn_dim": "width", "backbone_channel_list": "width",
@@ -125,11 +130,14 @@ LAYER_PATTERNS = {
 PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
                 ("expert_layer_period", "expert_layer_offset")]
 # lists of layer indices; every index that survives is kept, the rest are dropped
-INDEX_LISTS = ("mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
+INDEX_LISTS = ("attn_layer_indices", "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
                "moe_layers", "global_attn_indexes")  # llama4: indices of MoE layers (all 48 of them by default)
 # per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
 # whether it reads its own (i - v), and the indices follow the kept layers
 LAYER_MAPS = ("kv_source_layers",)
+# layer-kind lists shorter than the stack that the config repeats (layer i is value[i % len]);
+# each cycle position is a kind, so the tiny prefix holds one of each
+CYCLIC_LAYER_LISTS = ("block_types",)  # recurrent_gemma: (recurrent, recurrent, attention) x N
 
 # Mamba-2 mixers: (heads, head dim, expand, groups, inner width or None). heads x head dim must
 # equal the inner width (expand x hidden, or the explicit one) and groups divide heads; applied
@@ -201,13 +209,47 @@ DEFAULTS = dict(
 # Keys some default configs leave None although the model cannot be built or run without them:
 # filled in the original before shrinking (the published checkpoints set them).
 FILL_NONE: dict[str, object] = {
+    # Bamba: None = every layer Mamba-2, which cannot run (the cache has no attention layer to
+    # count past tokens); Bamba-9B's attention layers
+    "attn_layer_indices": [9, 18, 27],
     "prediction_length": 8,   # time-series transformers: the forecast horizon
     "num_experts_per_tok": 6,  # DeepSeek-V2's default config routes to None; its checkpoints to 6
     "image_token_index": 50265,  # BLIP-2 / InstructBLIP: None in the default config, set in every
                                  # checkpoint (blip2-opt: 50265); pairing renames it <|image|>
+    "vision_config": {},  # Gemma-4 family: the optional vision tower is None by default although
+                          # image_token_id is set and the checkpoints have one: the config's default
+}
+# Settings a bare model_type's default config leaves degenerate, set as its checkpoints set them
+# (applied only when the SOURCE is a model_type name): model_type -> {key: value}.
+TYPE_DEFAULTS: dict[str, dict] = {
+    # default: all 32 layers Mamba-2, which cannot run (no attention layer in the cache to count
+    # past tokens); Granite-4.0-H interleaves attention layers, about one in ten
+    "granitemoehybrid": {"layer_types": ["full_attention" if i % 10 == 9 else "linear_attention"
+                                         for i in range(32)]},
+}
+# Keys a default config leaves None although the modeling code reads them unguarded (`head_dim
+# ** -0.5`, `heads // kv_heads`): filled with the value the config class documents for None.
+# key -> (keys it is derived from, how); filled only where every source key is an integer.
+DERIVED_NONE: dict[str, tuple[tuple[str, ...], object]] = {
+    "head_dim": (("hidden_size", "num_attention_heads"), lambda h, a: h // a),  # hunyuan, ministral
+    "num_key_value_heads": (("num_attention_heads",), lambda a: a),  # nemotron: None = MHA
+    # DeepSeek-OCR-2: its text config derives no per-layer MLP kinds; the checkpoint's are
+    # DeepSeek-V2's first_k_dense_replace=1 (a dense first layer, then MoE)
+    "mlp_layer_types": (("num_hidden_layers",), lambda n: ["dense"] + ["sparse"] * (n - 1)),
+}
+# Keys a model type's modeling code reads but its config class never defines (the published
+# checkpoints carry them): added to that level when absent, as DERIVED_NONE derives them.
+DERIVED_ABSENT: dict[tuple[str, str], tuple[tuple[str, ...], object]] = {
+    # the decoder config has no kv-heads field; moonshine-streaming checkpoints are plain MHA
+    ("moonshine_streaming", "num_key_value_heads"): (("num_attention_heads",), lambda a: a),
 }
 # Sizes the modeling code defaults in source when the config omits them; made explicit so that
 # they shrink with the head dim: key -> pattern capturing the default (a Python literal).
 IMPLICIT_ROPE = {
     "mrope_section": r'rope_param\w*\.get\(\s*"mrope_section",\s*(\[[\d,\s]+\])\s*\)',
 }
+# Rope keys the modeling code reads unguarded though no default config (nor source default) sets
+# them: model_type -> {key: what the published checkpoints set}.
+ROPE_DEFAULTS: dict[str, dict] = {
+    "hunyuan_vl_text": {"mrope_section": [16, 16, 16, 16]},  # HunyuanOCR's xdrope_section;
+}                                                   # the rotary forward takes len(mrope_section)

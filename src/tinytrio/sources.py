@@ -127,7 +127,11 @@ def _base_model(directory: Path, config: dict) -> str | None:
 def default_config(model_type: str) -> dict:
     from transformers import AutoConfig
 
-    return AutoConfig.for_model(model_type).to_dict()
+    from .model.registry import TYPE_DEFAULTS
+
+    config = AutoConfig.for_model(model_type).to_dict()
+    config.update(json.loads(json.dumps(TYPE_DEFAULTS.get(model_type, {}))))  # a deep copy
+    return config
 
 
 def hub_snapshot(repo_id: str, patterns: list[str], repo_type: str = "model") -> Path:

@@ -32,6 +32,10 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
         if isinstance(d.get(key), list):
             idx = set(d[key])
             columns.append([i in idx for i in range(n)])
+    for key in R.CYCLIC_LAYER_LISTS:
+        cycle = d.get(key)
+        if isinstance(cycle, list) and 0 < len(cycle) < n:
+            columns.append([repr(cycle[i % len(cycle)]) for i in range(n)])
     for key, pred in R.LAYER_PATTERNS.items():
         if pred is not None and _int(d.get(key)):
             columns.append([pred(i, d[key]) for i in range(n)])

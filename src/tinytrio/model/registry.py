@@ -130,7 +130,8 @@ LAYER_PATTERNS = {
 PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
                 ("expert_layer_period", "expert_layer_offset")]
 # lists of layer indices; every index that survives is kept, the rest are dropped
-INDEX_LISTS = ("attn_layer_indices", "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
+INDEX_LISTS = ("attn_layer_indices",  # bamba: its attention layers among the Mamba-2 ones
+               "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
                "moe_layers", "global_attn_indexes")  # llama4: indices of MoE layers (all 48 of them by default)
 # per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
 # whether it reads its own (i - v), and the indices follow the kept layers

@@ -33,6 +33,17 @@ from .formats import BYTE_PIECES, is_byte_level, metaspace_marks, model_type
 _OVERRIDES = {"llama": "LlamaTokenizer", "mistral": "LlamaTokenizer", "mixtral": "LlamaTokenizer",
               "llama4_text": "LlamaTokenizer", "gpt_oss": "GPT2Tokenizer", "bloom": "GPT2Tokenizer"}
 FALLBACK = "GPT2Tokenizer"
+# constructor arguments a class cannot be built blank without (given to the blank and the trained
+# one; a `vocab` here is only the blank's)
+CLASS_ARGS: dict[str, dict] = {
+    # its default vocab puts <unk> first but looks it up from index 1: the checkpoints' order
+    "PegasusTokenizer": {"vocab": [("<pad>", 0.0), ("</s>", 0.0), ("<mask_1>", 0.0),
+                                   ("<mask_2>", 0.0), ("<unk>", 0.0)]},
+    # HTML tag -> id for the xpath embeddings (a required argument); a few common tags
+    "MarkupLMTokenizer": {"tags_dict": {t: i for i, t in enumerate(
+        "html head title body div span p a ul ol li table tr td th h1 h2 h3 img form input "
+        "button label nav header footer section article b i strong em br".split())}},
+}
 
 
 @lru_cache(maxsize=1)
@@ -127,7 +138,7 @@ def _train_unigram(n_new: int, lines) -> list[tuple[str, float]]:
 
 
 def scratch_minimum(cls, extra_special_tokens=()) -> int:
-    blank = cls()
+    blank = cls(**CLASS_ARGS.get(cls.__name__, {}))
     return len(blank) + len([t for t in extra_special_tokens if t not in blank.get_vocab()]) + 256
 
 
@@ -139,9 +150,11 @@ def build(model_type_: str, vocab_size: int | None, extra_special_tokens=(), def
         from transformers.models.auto.tokenization_auto import tokenizer_class_from_name
 
         cls, kwargs = tokenizer_class_from_name(FALLBACK), {"pad_token": "<|pad|>"}
+    kwargs.update(CLASS_ARGS.get(cls.__name__, {}))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         blank = cls(**kwargs)
+    kwargs.pop("vocab", None)
     bj = json.loads(blank.backend_tokenizer.to_str())
     kind = model_type(bj)
     extras = list(dict.fromkeys(t for t in extra_special_tokens if t not in blank.get_vocab()))

@@ -293,8 +293,10 @@ def _generation_config(model, resolved, tok, vocab: int):
     """The published generation_config.json, ids remapped; else one derived from the config."""
     if not model.can_generate():
         return None
-    from transformers import GenerationConfig
+    import transformers
 
+    # a model's own class (DiffusionGemmaGenerationConfig) refuses the generic keys on load
+    GenerationConfig = getattr(model, "generation_config_class", transformers.GenerationConfig)
     from .tokenizing import remap_token_ids
 
     src = resolved.directory / "generation_config.json" if resolved.directory else None
@@ -305,8 +307,12 @@ def _generation_config(model, resolved, tok, vocab: int):
         _alignment_heads(data, model.config)
         with contextlib.suppress(Exception):
             return GenerationConfig.from_dict(data)
-    gen = GenerationConfig.from_model_config(model.config)
-    if getattr(model.config, "is_encoder_decoder", False) and gen.decoder_start_token_id is None:
+    try:
+        gen = GenerationConfig.from_model_config(model.config)
+    except NotImplementedError:  # as transformers does: the class's own defaults
+        gen = copy.deepcopy(model.generation_config)
+    if getattr(model.config, "is_encoder_decoder", False) and getattr(
+            gen, "decoder_start_token_id", 0) is None:
         # transformers' T5 default config names no start token; T5 starts decoding from pad
         gen.decoder_start_token_id = gen.pad_token_id if gen.pad_token_id is not None \
             else gen.bos_token_id

@@ -58,7 +58,7 @@ EXACT: dict[str, str] = {
     "num_experts": "experts", "n_routed_experts": "experts", "num_local_experts": "experts",
     "moe_num_experts": "experts",
     "num_experts_per_tok": "topk", "num_experts_per_token": "topk", "moe_topk": "topk",
-    "moe_k": "topk", "top_k": "topk",
+    "moe_k": "topk", "top_k": "topk", "top_k_experts": "topk",
     "n_shared_experts": "shared_experts", "num_shared_experts": "shared_experts",
     "moe_num_shared_experts": "shared_experts",
     "n_group": "expert_groups", "num_expert_group": "expert_groups",
@@ -146,6 +146,10 @@ CYCLIC_LAYER_LISTS = ("block_types",)  # recurrent_gemma: (recurrent, recurrent,
 SSM_KEYS = [("num_heads", "head_dim", "expand", "n_groups", None),
             ("mamba_n_heads", "mamba_d_head", "mamba_expand", "mamba_n_groups", "mamba_d_ssm")]
 
+# Nested per-block spec lists -> the positions of channel counts in each block's spec; they scale
+# with the level's widths (PP-LCNet: [kernel, in_channels, out_channels, stride, use_se]).
+BLOCK_SPECS: dict[str, tuple[int, ...]] = {"block_configs": (1, 2)}
+
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")
 
@@ -217,6 +221,20 @@ FILL_NONE: dict[str, object] = {
     "num_experts_per_tok": 6,  # DeepSeek-V2's default config routes to None; its checkpoints to 6
     "image_token_index": 50265,  # BLIP-2 / InstructBLIP: None in the default config, set in every
                                  # checkpoint (blip2-opt: 50265); pairing renames it <|image|>
+    # PP-OCRv5-server / PP-OCRv6-medium det: None in the default config, the released
+    # config.json files set them (PaddleX mirrors them as its defaults)
+    "intraclass_block_config": {
+        "reduce_channel": [1, 1, 0], "return_channel": [1, 1, 0],
+        "vertical_long_to_small_conv_longratio": [[7, 1], [1, 1], [3, 0]],
+        "vertical_long_to_small_conv_midratio": [[5, 1], [1, 1], [2, 0]],
+        "vertical_long_to_small_conv_shortratio": [[3, 1], [1, 1], [1, 0]],
+        "horizontal_small_to_long_conv_longratio": [[1, 7], [1, 1], [0, 3]],
+        "horizontal_small_to_long_conv_midratio": [[1, 5], [1, 1], [0, 2]],
+        "horizontal_small_to_long_conv_shortratio": [[1, 3], [1, 1], [0, 1]],
+        "symmetric_conv_long_longratio": [[7, 7], [1, 1], [3, 3]],
+        "symmetric_conv_long_midratio": [[5, 5], [1, 1], [2, 2]],
+        "symmetric_conv_long_shortratio": [[3, 3], [1, 1], [1, 1]]},
+    "scale_factor_list": [1, 2, 4, 8], "kernel_list": [3, 2, 2],
     "vision_config": {},  # Gemma-4 family: the optional vision tower is None by default although
                           # image_token_id is set and the checkpoints have one: the config's default
 }
@@ -227,6 +245,17 @@ TYPE_DEFAULTS: dict[str, dict] = {
     # past tokens); Granite-4.0-H interleaves attention layers, about one in ten
     "granitemoehybrid": {"layer_types": ["full_attention" if i % 10 == 9 else "linear_attention"
                                          for i in range(32)]},
+    # DbrxAttention reads attn_config.rope_theta, which the v5 attention config lacks (dbrx-base)
+    "dbrx": {"attn_config": {"rope_theta": 500000.0, "clip_qkv": 8}},  # clamp(None) fails too
+    # every layer routes to experts but the default names none (diffusiongemma-26B-A4B's MoE)
+    "diffusion_gemma": {"text_config": {"num_experts": 128, "top_k_experts": 8,
+                                        "moe_intermediate_size": 704}},
+    "diffusion_gemma_text": {"num_experts": 128, "top_k_experts": 8, "moe_intermediate_size": 704},
+    "dots1": {"n_routed_experts": 128, "n_shared_experts": 2},  # dots.llm1: MoE from layer 0
+    "esm": {"vocab_size": 33, "pad_token_id": 1, "mask_token_id": 32},  # ESM-2's amino-acid vocab
+    # None = every layer conv, which cannot run; LFM2-8B-A1B's 24 layers, 6 of them attention
+    "lfm2_moe": {"num_hidden_layers": 24, "layer_types": [
+        "full_attention" if i in (2, 6, 10, 14, 18, 21) else "conv" for i in range(24)]},
 }
 # Keys a default config leaves None although the modeling code reads them unguarded (`head_dim
 # ** -0.5`, `heads // kv_heads`): filled with the value the config class documents for None.

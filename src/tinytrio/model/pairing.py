@@ -34,15 +34,26 @@ def placeholder_name(key: str) -> str:
     return f"<|{stem}|>"
 
 
-def token_id_slots(d: dict, path: tuple = ()) -> list[tuple[tuple, Any]]:
-    """Every (path, value) of a token id in a config dict tree."""
+def token_id_slots(d: dict, path: tuple = (), text: int | None = None) -> list[tuple[tuple, Any]]:
+    """Every (path, value) of a token id in a config dict tree, but those of a sub-config with a
+    small vocabulary of its own (Evolla's 446 protein tokens): they are not text tokens."""
     out = []
+    text = text_vocab(d) if not path else text
     for key, value in d.items():
-        if is_subconfig(key, value):
-            out += token_id_slots(value, path + (key,))
+        if is_subconfig(key, value) and not _own_vocab(value, text):
+            out += token_id_slots(value, path + (key,), text)
         elif is_token_id_key(key) and value is not None:
             out.append((path + (key,), value))
     return out
+
+
+def _own_vocab(d: dict, text: int | None) -> bool:
+    """A level whose vocab is not the text one, small, and holds every id of the level."""
+    v = d.get("vocab_size")
+    if not _int(v) or v == text or v >= R.DEFAULTS["other_vocab"]:
+        return False
+    ids = [x for k, x in d.items() if is_token_id_key(k) and x is not None]
+    return bool(ids) and all(_int(x) and 0 <= x < v for x in ids)
 
 
 def _set(d: dict, path: tuple, value) -> None:
@@ -126,3 +137,6 @@ def positions_cover_pad(original: dict, tiny: dict) -> None:
         if _int(value) and family(key, tiny.get("model_type")) == "positions" and value < need \
                 and not is_audio_positions(key, tiny):
             tiny[key] = need
+    for key in R.PAD_VOCABS:  # side vocabularies padded at the text pad id hold that row
+        if _int(tiny.get(key)) and tiny[key] <= pad:
+            tiny[key] = pad + 1

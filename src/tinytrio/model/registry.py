@@ -169,6 +169,10 @@ TOKEN_ID_SUFFIXES = ("_token_id", "_token_ids", "_token_index")
 # (Whisper and the encoders built on it): a whole second of audio, never grown to cover a pad id.
 AUDIO_POSITIONS = ("max_source_positions",)
 
+# Side vocabularies whose embedding takes the text pad id as padding_idx (RoCBert's pronunciation
+# and shape tables: `nn.Embedding(pronunciation_vocab_size, …, padding_idx=pad_token_id)`).
+PAD_VOCABS = ("pronunciation_vocab_size", "shape_vocab_size")
+
 # Keys that hold the number of image tokens per image: tied to the tiny vision tower's grid.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_tokens")
 
@@ -235,6 +239,8 @@ FILL_NONE: dict[str, object] = {
         "symmetric_conv_long_midratio": [[5, 5], [1, 1], [2, 2]],
         "symmetric_conv_long_shortratio": [[3, 3], [1, 1], [1, 1]]},
     "scale_factor_list": [1, 2, 4, 8], "kernel_list": [3, 2, 2],
+    "video_token_index": 32001,  # InstructBLIP-Video: None by default; the vicuna checkpoints'
+                                 # placeholder after the 32000 text tokens and the pad
     "vision_config": {},  # Gemma-4 family: the optional vision tower is None by default although
                           # image_token_id is set and the checkpoints have one: the config's default
 }
@@ -253,6 +259,8 @@ TYPE_DEFAULTS: dict[str, dict] = {
     "diffusion_gemma_text": {"num_experts": 128, "top_k_experts": 8, "moe_intermediate_size": 704},
     "dots1": {"n_routed_experts": 128, "n_shared_experts": 2},  # dots.llm1: MoE from layer 0
     "esm": {"vocab_size": 33, "pad_token_id": 1, "mask_token_id": 32},  # ESM-2's amino-acid vocab
+    # the speech encoder embeds the speech decoder's codes (decoder vocab 8194), not 256 ids
+    "clvp": {"speech_config": {"vocab_size": 8194}},
     # None = every layer conv, which cannot run; LFM2-8B-A1B's 24 layers, 6 of them attention
     "lfm2_moe": {"num_hidden_layers": 24, "layer_types": [
         "full_attention" if i in (2, 6, 10, 14, 18, 21) else "conv" for i in range(24)]},

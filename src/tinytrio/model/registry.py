@@ -50,6 +50,7 @@ EXACT: dict[str, str] = {
     "attention_head_dim": "head_dim", "rotary_dim": "head_dim", "rotary_emb_base": "keep",
     "q_lora_rank": "rank", "kv_lora_rank": "rank", "o_lora_rank": "rank",
     "time_step_rank": "rank", "mamba_dt_rank": "rank",
+    "hc_lowrank": "rank",  # Qwen4-Exp hyper-connections: a low-rank mixing projection
     # depth
     "num_hidden_layers": "layers", "n_layer": "layers", "num_layers": "layers",
     "n_layers": "layers", "depth": "layers", "encoder_layers": "layers",
@@ -258,6 +259,13 @@ TYPE_DEFAULTS: dict[str, dict] = {
                                         "moe_intermediate_size": 704}},
     "diffusion_gemma_text": {"num_experts": 128, "top_k_experts": 8, "moe_intermediate_size": 704},
     "dots1": {"n_routed_experts": 128, "n_shared_experts": 2},  # dots.llm1: MoE from layer 0
+    # every fourth layer is indexed attention, whose QSA indexer the default leaves unset (Qwen4-Exp)
+    # (and its rotary quarter of the head fits the index head: partial_rotary_factor 0.25)
+    "qwen4_exp_text": (_QSA := {
+        "indexer_n_heads": 4, "indexer_kv_heads": 1, "indexer_head_dim": 128,
+        "indexer_budget": 2048, "indexer_compress_ratio": 4, "rope_parameters": {
+            "rope_type": "default", "rope_theta": 1e7, "partial_rotary_factor": 0.25}}),
+    "qwen4_exp": {"text_config": _QSA},
     "esm": {"vocab_size": 33, "pad_token_id": 1, "mask_token_id": 32},  # ESM-2's amino-acid vocab
     # the speech encoder embeds the speech decoder's codes (decoder vocab 8194), not 256 ids
     "clvp": {"speech_config": {"vocab_size": 8194}},

@@ -1,9 +1,13 @@
 """`processor`: the model directory's own processor runs the real user path end to end.
 
-- vision-language: a chat message with an image → `apply_chat_template` → processor →
-  `generate` a few tokens;
+- vision-language / audio-language: a chat message with an image (or one second of audio) →
+  `apply_chat_template` → processor → `generate` a few tokens; a processor class that publishes
+  no chat template is driven directly (text + media → processor → `generate`), and a model with
+  no processor class (a tokenizer beside an image processor) through both, the text carrying the
+  image tokens the image processor's grid makes;
 - image classification: the image-classification pipeline;
 - speech recognition: the automatic-speech-recognition pipeline on one second of audio;
+- video models: a few frames (the tiny config's `num_frames`) through the image processor;
 - anything else with a processor (CLIP-style, audio / image encoders): processor → forward.
 
 Images are made at the processor's own (tiny) size, and what it feeds the model must stay tiny.
@@ -13,18 +17,26 @@ environment lacks (transformers cannot build Qwen2-VL's processor without torchv
 
 from __future__ import annotations
 
+import inspect
+import json
+
 from .core import Ctx, Skip, quiet
 
 PROCESSOR_FILES = ("processor_config.json", "preprocessor_config.json")
 MAX_NEW_TOKENS = 3
 TINY_PIXELS = 256  # no tiny image processor makes images wider than this
+PROMPT = "Describe this."
+AUDIO_KEYS = ("audio", "audios", "raw_speech", "speech")  # a processor's audio argument
+# what the processor itself must make: never filled in from the model's dummy-input builders
+MADE_BY_PROCESSORS = ("input_ids", "pixel_values", "pixel_values_videos", "input_features",
+                      "input_values")
 
 
-def _image(side: int):
+def _image(side: int, seed: int = 0):
     import numpy as np
     from PIL import Image
 
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     return Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8))
 
 
@@ -51,6 +63,37 @@ def _load(ctx: Ctx):
         raise
 
 
+def _is_tokenizer(obj) -> bool:
+    from transformers import PreTrainedTokenizerBase
+
+    return isinstance(obj, PreTrainedTokenizerBase)
+
+
+def _preprocessor(ctx: Ctx, proc, kind: str):
+    """The processor's image processor / feature extractor; where AutoProcessor gave the bare
+    tokenizer (no processor class), the one preprocessor_config.json describes."""
+    if getattr(proc, kind, None) is not None:
+        return getattr(proc, kind)
+    name = type(proc).__name__
+    if not _is_tokenizer(proc) and ("FeatureExtractor" in name) == (kind == "feature_extractor"):
+        return proc
+    if not _is_tokenizer(proc):
+        return None
+    try:
+        data = json.loads((ctx.path / "preprocessor_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    from transformers import AutoFeatureExtractor, AutoImageProcessor
+
+    if kind == "feature_extractor" and "feature_extractor_type" in data:
+        with quiet():
+            return AutoFeatureExtractor.from_pretrained(ctx.path)
+    if kind == "image_processor" and "image_processor_type" in data:
+        with quiet():
+            return AutoImageProcessor.from_pretrained(ctx.path)
+    return None
+
+
 def _side(ctx: Ctx, proc) -> int:
     """The tiny model's image side (its config), else what the processor's sizes say."""
     from ..processors import Target, image_side
@@ -61,6 +104,21 @@ def _side(ctx: Ctx, proc) -> int:
         ip = getattr(proc, "image_processor", proc)
         side = image_side(ip.to_dict()) if hasattr(ip, "to_dict") else None
     return side or 32
+
+
+def _frames(ctx: Ctx, ip) -> int | None:
+    """Frames per clip when the image processor takes videos (VideoMAE, ViViT, TimeSformer)."""
+    if ip is None or _is_tokenizer(ip) or not hasattr(ip, "preprocess"):
+        return None
+    first = next(iter(inspect.signature(ip.preprocess).parameters), None)
+    if first != "videos":
+        return None
+    config = ctx.model.config
+    for cfg in (config, getattr(config, "vision_config", None)):
+        n = getattr(cfg, "num_frames", None)
+        if isinstance(n, int) and n > 0:
+            return n
+    return 2
 
 
 def _tiny(inputs) -> str:
@@ -82,12 +140,25 @@ def check_processor(ctx: Ctx) -> str:
     proc = _load(ctx)
     task = pipeline_task(ctx.model)
     if task == "image-classification":
-        return _pipeline(ctx, task, image_processor=getattr(proc, "image_processor", proc))
+        return _pipeline(ctx, task, image_processor=_preprocessor(ctx, proc, "image_processor"))
     if task == "automatic-speech-recognition":
         return _pipeline(ctx, task, proc=proc)
-    if getattr(proc, "image_token", None) and ctx.model.can_generate():
-        return _chat(ctx, proc)
+    if ctx.model.can_generate() and _token(proc, "image") and \
+            _preprocessor(ctx, proc, "image_processor") is not None:
+        return _chat(ctx, proc, "image")
+    if ctx.model.can_generate() and _token(proc, "audio") and \
+            getattr(proc, "feature_extractor", None) is not None:
+        return _chat(ctx, proc, "audio")
     return _forward(ctx, proc)
+
+
+def _token(proc, kind: str) -> str | None:
+    for owner in (proc, getattr(proc, "tokenizer", None)):
+        token = getattr(owner, f"{kind}_token", None) if owner is not None else None
+        token = getattr(token, "content", token)  # BLIP-2 keeps an AddedToken
+        if isinstance(token, str) and token:
+            return token
+    return None
 
 
 def _pipeline(ctx: Ctx, task: str, proc=None, image_processor=None) -> str:
@@ -99,7 +170,7 @@ def _pipeline(ctx: Ctx, task: str, proc=None, image_processor=None) -> str:
                             device=ctx.device)
             out = pipe(_image(_side(ctx, image_processor)))
             return f"{task}: {len(out)} labels at {_side(ctx, image_processor)}px"
-        fe = getattr(proc, "feature_extractor", proc)
+        fe = _preprocessor(ctx, proc, "feature_extractor")
         tok = getattr(proc, "tokenizer", None) or ctx.tokenizer
         pipe = pipeline(task, model=ctx.model, feature_extractor=fe, tokenizer=tok,
                         device=ctx.device)
@@ -110,62 +181,178 @@ def _pipeline(ctx: Ctx, task: str, proc=None, image_processor=None) -> str:
     return f"{task}: 1 s of audio -> {len(out.get('text', ''))} chars"
 
 
-def _chat(ctx: Ctx, proc) -> str:
+def _media(ctx: Ctx, proc, kind: str):
+    """(message item, processor kwargs, description) for one image or one second of audio."""
+    if kind == "image":
+        side = _side(ctx, proc)
+        image = _image(side)
+        return {"type": "image", "image": image}, {"images": [image]}, f"a {side}px image"
+    fe = _preprocessor(ctx, proc, "feature_extractor")
+    rate = getattr(fe, "sampling_rate", 16000) or 16000
+    audio = _audio(rate)
+    params = inspect.signature(proc.__call__).parameters
+    key = next((k for k in AUDIO_KEYS if k in params), "audio")
+    return ({"type": "audio", "audio": audio}, {key: [audio], "sampling_rate": rate},
+            "1 s of audio")
+
+
+def _chat(ctx: Ctx, proc, kind: str) -> str:
+    """Chat template → processor → generate; without a template, the processor directly."""
     import torch
 
-    side = _side(ctx, proc)
-    messages = [{"role": "user", "content": [{"type": "image", "image": _image(side)},
-                                             {"type": "text", "text": "Describe the image."}]}]
+    item, media, what = _media(ctx, proc, kind)
+    token = _token(proc, kind)
     with quiet():
-        if proc.chat_template is None:
-            raise AssertionError("the processor has no chat template")
-        inputs = proc.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
-                                          return_dict=True, return_tensors="pt")
+        if getattr(proc, "chat_template", None) is not None:
+            messages = [{"role": "user", "content": [item, {"type": "text", "text": PROMPT}]}]
+            inputs = proc.apply_chat_template(messages, add_generation_prompt=True,
+                                              tokenize=True, return_dict=True,
+                                              return_tensors="pt")
+            how = "chat"
+        elif _is_tokenizer(proc):
+            inputs, how = _compose(ctx, proc, media), "tokenizer + image processor"
+        else:
+            inputs, how = _direct(proc, media, token), "processor (no chat template)"
         inputs = {k: v.to(ctx.device) if hasattr(v, "to") else v for k, v in inputs.items()}
-        if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
-            inputs["pixel_values"] = inputs["pixel_values"].to(ctx.model.dtype)
-        image_id = getattr(proc.tokenizer, "image_token_id", None)  # gemma3: not proc's (boi)
-        image_id = image_id if isinstance(image_id, int) else getattr(proc, "image_token_id", None)
-        n_image = int((inputs["input_ids"] == image_id).sum()) if isinstance(image_id, int) \
-            else None
+        for k in ("pixel_values", "input_features", "input_values"):
+            if k in inputs and inputs[k].is_floating_point():
+                inputs[k] = inputs[k].to(ctx.model.dtype)
+        tok = getattr(proc, "tokenizer", proc)
+        token_id = getattr(tok, f"{kind}_token_id", None)  # gemma3: not proc's (boi)
+        token_id = token_id if isinstance(token_id, int) else getattr(
+            proc, f"{kind}_token_id", None)
+        if not isinstance(token_id, int) and token:
+            token_id = tok.convert_tokens_to_ids(token)
+        n = int((inputs["input_ids"] == token_id).sum()) if isinstance(token_id, int) else None
+        params = inspect.signature(ctx.model.forward).parameters
+        inputs = {k: v for k, v in inputs.items() if k in params or k == "attention_mask"}
         with torch.no_grad():
             out = ctx.model.generate(**inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
     out = out if isinstance(out, torch.Tensor) else out.sequences
     new = out.shape[-1] - inputs["input_ids"].shape[-1]
     if new < 1:
         raise AssertionError("generate produced no new token")
-    return (f"chat with a {side}px image -> {inputs['input_ids'].shape[-1]} tokens "
-            f"({n_image} image tokens),{_tiny(inputs)} -> {new} new tokens")
+    return (f"{how} with {what} -> {inputs['input_ids'].shape[-1]} tokens "
+            f"({n} {kind} tokens),{_tiny(inputs)} -> {new} new tokens")
+
+
+def _direct(proc, media: dict, token: str | None):
+    """A processor class with no chat template: text + media straight through it. Processors
+    that insert the media tokens themselves (BLIP-2, Florence-2) take the bare prompt; the
+    others need the placeholder in the text, as their users write it."""
+    text = PROMPT
+    if token and not _inserts_tokens(proc, media, token):
+        text = token + PROMPT
+    return proc(text=[text], **media, return_tensors="pt", padding=True)
+
+
+def _inserts_tokens(proc, media: dict, token: str) -> bool:
+    """Does the processor put media tokens into a prompt that names none?"""
+    tok = getattr(proc, "tokenizer", proc)
+    token_id = tok.convert_tokens_to_ids(token)
+    try:
+        enc = proc(text=[PROMPT], **media, return_tensors="pt", padding=True)
+    except ValueError:  # "found 0 <image> tokens and 1 images": it needs the placeholder
+        return False
+    return bool((enc["input_ids"] == token_id).any())
+
+
+def _compose(ctx: Ctx, tok, media: dict):
+    """No processor class (a tokenizer beside an image processor, as the architecture ships):
+    the image processor makes the pixels, the text carries one image token per merged patch of
+    its grid, wrapped in the image start/end tokens the tokenizer holds."""
+    import torch
+
+    ip = _preprocessor(ctx, tok, "image_processor")
+    pixels = ip(media["images"], return_tensors="pt")
+    grid = next((pixels[k] for k in ("image_grid_thw", "grid_thw") if k in pixels), None)
+    merge = getattr(ip, "merge_size", None) or 1
+    if grid is not None:
+        n = int(grid.prod(-1).sum()) // (merge * merge)
+    else:
+        from ..processors import Target
+
+        config = ctx.model.config.to_dict()
+        n = Target.of(config, config).tokens or 1
+    token = _token(tok, "image")
+    start = getattr(tok, "image_start_token", None) or getattr(tok, "vision_start_token", None)
+    end = getattr(tok, "image_end_token", None) or getattr(tok, "vision_end_token", None)
+    image = token * n
+    if isinstance(start, str) and isinstance(end, str):
+        image = start + image + end
+    inputs = dict(tok([image + PROMPT], return_tensors="pt"))
+    inputs.update({k: v for k, v in pixels.items() if isinstance(v, torch.Tensor)})
+    if "mm_token_type_ids" in inspect.signature(ctx.model.forward).parameters:
+        inputs["mm_token_type_ids"] = (inputs["input_ids"] == tok.convert_tokens_to_ids(
+            token)).long()
+    return inputs
 
 
 def _forward(ctx: Ctx, proc) -> str:
+    """Processor → forward: images (a clip of frames for video models), audio and text as the
+    processor's own arguments name them; a required argument no processor makes (word boxes
+    from OCR) is built as the model's other checks build it."""
     import torch
 
-    kwargs = {}
-    if getattr(proc, "image_processor", None) is not None or hasattr(proc, "crop_size") or \
-            type(proc).__name__.endswith("ImageProcessor") or "ImageProcessor" in type(proc).__name__:
-        kwargs["images"] = _image(_side(ctx, proc))
-    fe = getattr(proc, "feature_extractor", None) or (
-        proc if "FeatureExtractor" in type(proc).__name__ else None)
+    ip = _preprocessor(ctx, proc, "image_processor")
+    fe = _preprocessor(ctx, proc, "feature_extractor")
+    call = proc if not _is_tokenizer(proc) else (ip or fe or proc)
+    params = inspect.signature(call.__call__).parameters
+    kwargs, what = {}, []
+    frames = _frames(ctx, ip)
+    if frames:
+        side = _side(ctx, ip)
+        kwargs["videos" if "videos" in params else next(iter(params))] = [
+            [_image(side, i) for i in range(frames)]]
+        what.append(f"{frames} frames")
+    elif ip is not None:
+        kwargs["images"] = _image(_side(ctx, ip))
     if fe is not None:
         rate = getattr(fe, "sampling_rate", 16000) or 16000
-        kwargs["audio" if getattr(proc, "tokenizer", None) is not None else "raw_speech"] = \
-            _audio(rate)
+        key = next((k for k in AUDIO_KEYS if k in params), None) or next(iter(params))
+        kwargs[key] = _audio(rate)
         kwargs["sampling_rate"] = rate
-    if getattr(proc, "tokenizer", None) is not None:
+    if getattr(call, "tokenizer", None) is not None or _is_tokenizer(call):
         kwargs["text"] = ["a tiny test"]
         kwargs["padding"] = True
     if not kwargs:
         raise Skip(f"no input recipe for {type(proc).__name__}")
+    forward = inspect.signature(ctx.model.forward).parameters
     with quiet():
-        inputs = proc(**kwargs, return_tensors="pt")
+        inputs = call(**kwargs, return_tensors="pt")
         inputs = {k: v.to(ctx.device) for k, v in inputs.items() if hasattr(v, "to")}
         if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
             inputs["pixel_values"] = inputs["pixel_values"].to(ctx.model.dtype)
-        import inspect
-
-        params = inspect.signature(ctx.model.forward).parameters
-        inputs = {k: v for k, v in inputs.items() if k in params}
+        inputs = {k: v for k, v in inputs.items() if k in forward}
+        inputs.update(_unmade(ctx, forward, inputs))
         with torch.no_grad():
             ctx.model(**inputs)
-    return f"{type(proc).__name__} -> forward({', '.join(inputs)}){_tiny(inputs)}"
+    return (f"{type(call).__name__}{' (' + ', '.join(what) + ')' if what else ''} -> "
+            f"forward({', '.join(inputs)}){_tiny(inputs)}")
+
+
+def _unmade(ctx: Ctx, forward: dict, inputs: dict) -> dict:
+    """Required forward arguments the processor does not make, from the model's input builders
+    (shaped after the processor's own outputs)."""
+    import torch
+
+    from ..model.args import ARGS
+    from ..model.media import Ctx as MediaCtx
+
+    from ..model.inputs import _wanted
+
+    missing = [n for n in _wanted(ctx.model, forward) if n not in inputs and n in ARGS
+               and n not in MADE_BY_PROCESSORS]
+    if not missing or not inputs:
+        return {}
+    batch = next(iter(inputs.values())).shape[0]
+    mctx = MediaCtx(ctx.model, ctx.model.config, forward, batch, torch.Generator().manual_seed(0),
+                    {}, dict(inputs))
+    out = {}
+    for name in missing:
+        value = ARGS[name](mctx)
+        if isinstance(value, dict):
+            out.update({k: v for k, v in value.items() if k not in inputs})
+        elif value is not None:
+            out[name] = value
+    return {k: v.to(ctx.device) for k, v in out.items()}

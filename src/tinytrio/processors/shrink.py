@@ -184,8 +184,8 @@ def shrink_processor_kwargs(d: dict, t: Target, tiny: dict) -> dict:
             out[key] = t.merge
         elif key == "vision_feature_select_strategy" and t.strategy:
             out[key] = t.strategy
-        elif _int(value) and not isinstance(value, bool) and not key.endswith(
-                ("_token_id", "_token_index")):
+        elif (value is None or _int(value)) and not key.endswith(("_token_id", "_token_index")):
+            # None defaults mean "the model's": BLIP-2's num_query_tokens adds no image tokens
             tiny_value = _find(tiny, key)
             if _int(tiny_value):
                 out[key] = tiny_value

@@ -20,6 +20,7 @@ _SELF_LITERAL = re.compile(
     r"self\.(\w+_token)\s*=\s*\(?\s*(?:AddedToken\(\s*)?[\"']([^\"'\s]+)[\"']")
 _CONSTANT = re.compile(r"^([A-Z][A-Z_]*_TOKEN)\s*=\s*[\"']([^\"'\s]+)[\"']", re.M)
 _READS = re.compile(r"tokenizer\.(\w+_token)\b(?!_)")
+_ADDED = re.compile(r"self\.(\w+_token)\.content\b")
 
 
 def attr_for_key(key: str) -> str | None:
@@ -83,6 +84,20 @@ def tokenizer_reads(model_type: str) -> tuple[str, ...]:
                                                         "mask_token"}))
 
 
+@lru_cache(maxsize=None)
+def added_token_attrs(model_type: str) -> tuple[str, ...]:
+    """Attributes the processor uses as AddedTokens (`self.image_token.content`): it adds them
+    itself when the tokenizer does not name them (BLIP-2), and a named string breaks it."""
+    cls = processor_class(model_type)
+    if cls is None:
+        return ()
+    try:
+        source = inspect.getsource(inspect.getmodule(cls))
+    except (OSError, TypeError):
+        return ()
+    return tuple(sorted(set(_ADDED.findall(source))))
+
+
 def name_for(model_type: str | None, key: str) -> str | None:
     """The processor's string for the token-id config key, or None when it names none."""
     attr = attr_for_key(key)
@@ -126,7 +141,8 @@ def name_tokens(tokenizer, model_type: str, id_strings: dict | None = None) -> N
     named = {}
     for attr in sorted(set(tokenizer_reads(model_type)) | {a for a in strings if a.endswith(
             ("image_token", "video_token", "audio_token", "boi_token", "eoi_token"))}):
-        if attr in strings and strings[attr] in vocab and not _has(tokenizer, attr):
+        if attr in strings and strings[attr] in vocab and not _has(tokenizer, attr) and \
+                attr not in added_token_attrs(model_type):
             named[attr] = strings[attr]
     if named:
         tokenizer._set_model_specific_special_tokens(named)

@@ -4,14 +4,16 @@ arguments must come with an input when the forward takes them."""
 from __future__ import annotations
 
 from .media import (
-                    attention_mask,
                     bbox,
                     decoder_input_ids,
                     grid_thw,
+                    high_res_pixel_values,
+                    image_attention_mask,
                     image_sizes,
                     input_ids,
                     inputs_embeds,
                     ones_like_pixels,
+                    patch_positions,
                     pixel_values,
                     qformer_ids,
                     query_embeds,
@@ -19,26 +21,29 @@ from .media import (
                     vision_hidden_states,
                     visual_feats,
 )
-from .media_av import feature_mask, input_features, input_values, past_values
+from .media_av import any_mask, audio_mel, feature_mask, input_features, input_values, past_values
 
 # argument name -> builder
 ARGS = {
-    "input_ids": input_ids, "attention_mask": attention_mask,
+    "input_ids": input_ids, "attention_mask": any_mask,
     "decoder_input_ids": decoder_input_ids, "task_inputs": input_ids,
     "pixel_values": pixel_values, "prompt_pixel_values": pixel_values,
     "prompt_masks": pixel_values, "pixel_values_videos": videos,
     "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
     "hidden_states": vision_hidden_states, "pixel_mask": ones_like_pixels,
     "input_features": input_features, "input_features_mask": feature_mask,
-    "feature_attention_mask": feature_mask, "input_values": input_values,
+    "feature_attention_mask": feature_mask, "input_values": input_values, "audio_mel": audio_mel,
     "qformer_input_ids": qformer_ids, "query_embeds": query_embeds, "bbox": bbox,
     "inputs_embeds": inputs_embeds, "visual_feats": visual_feats,
-    "past_values": past_values,
+    "past_values": past_values, "pixel_position_ids": patch_positions,
+    "image_position_ids": patch_positions, "high_res_pixel_values": high_res_pixel_values,
+    "image_attention_mask": image_attention_mask,
 }
 # an input -> the optional arguments that must come with it when the forward takes them
 COMPANIONS = [
     ("input_ids", ("attention_mask", "bbox")),
-    ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids")),
-    ("input_features", ("input_features_mask", "feature_attention_mask")),
+    ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids",
+                      "image_position_ids", "high_res_pixel_values", "image_attention_mask")),
+    ("input_features", ("input_features_mask", "feature_attention_mask", "attention_mask")),
     ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),
 ]

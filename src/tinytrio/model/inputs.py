@@ -18,22 +18,26 @@ import torch
 
 from .args import ARGS, COMPANIONS
 from .media import SEQ, Ctx, image_token_id, reserved_ids, text_ids  # noqa: F401
+from .media_av import has_audio_tower
 
 # Each layout choice with its options, most common first; tried as a product, in order.
 LAYOUT_CHOICES = {
-    "image": ("bchw", "flat", "video", "stack", "naflex"),  # how pixel_values are laid out
-    "mel": ("auto", "bmf", "bfm"),      # input_features: [B, mels, frames] or [B, frames, mels]
-    "audio": ("bt", "b1t"),             # input_values: [B, samples] or [B, 1, samples]
+    # how pixel_values are laid out (media.pixel_values says what each is)
+    "image": ("bchw", "flat", "video", "stack", "naflex", "patches", "cubes", "tokens"),
+    "mel": ("auto", "bmf", "bfm", "b1fm"),  # input_features: [B, mels, frames], [B, frames, mels]
+    "audio": ("bt", "b1t", "bfm"),      # input_values: [B, samples], [B, 1, samples], a spectrogram
     "sizes": (False, True),             # pass image_sizes (Pixtral-style towers need them)
 }
-MAX_TRIES = 12
+MAX_TRIES = 16
 
 
 def _wanted(model, params: dict) -> list[str]:
     """Argument names to fill, in order: the main input(s), required ones, then companions."""
     main = getattr(model, "main_input_name", "input_ids")
     mains = list(main) if isinstance(main, (list, tuple)) else [main]
-    names = [m for m in mains if m in params or m in ARGS]
+    # a main input the forward does not name is kept only when it names no input at all
+    named = any(n in ARGS for n in params)
+    names = [m for m in mains if m in params or (m in ARGS and not named)]
     required = [n for n, p in params.items() if p.default is inspect.Parameter.empty and p.kind in (
         p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and n != "self"]
     names += [n for n in required if n not in names]
@@ -49,6 +53,9 @@ def _wanted(model, params: dict) -> list[str]:
         image_token_id(config) is not None or getattr(config, "vision_config", None) is not None)
     if media:
         names.append("pixel_values")
+    sound = next((n for n in ("input_features", "input_values") if n in params), None)
+    if sound and sound not in names and has_audio_tower(config):  # CLAP-style dual towers
+        names.append(sound)
     if getattr(config, "is_encoder_decoder", False) and "decoder_input_ids" in params:
         names.append("decoder_input_ids")
     for anchor, companions in COMPANIONS:

@@ -78,11 +78,14 @@ def text_ids(config, batch: int, seq: int, gen: torch.Generator) -> torch.Tensor
 
 
 def image_token_id(config):
-    for cfg in (config, _text_config(config)):
-        for k in ("image_token_id", "image_token_index"):
-            v = getattr(cfg, k, None)
-            if isinstance(v, int):
-                return v
+    """The placeholder pixel_values fill: the image token, else (a video-only model such as
+    InstructBLIP-Video, whose pixel_values are frames) the video token."""
+    for keys in (("image_token_id", "image_token_index"), ("video_token_id", "video_token_index")):
+        for cfg in (config, _text_config(config)):
+            for k in keys:
+                v = getattr(cfg, k, None)
+                if isinstance(v, int):
+                    return v
     return None
 
 
@@ -123,7 +126,10 @@ def _count_image_tokens(ctx: Ctx) -> int:
         if isinstance(v, int) and v > 0:
             counted = v
             break
-    getter = getattr(ctx.model, "get_image_features", None)
+    getter = None
+    for owner in (ctx.model, getattr(ctx.model, "model", None)):  # a head may not forward it
+        for name in ("get_image_features", "get_video_features"):
+            getter = getter or getattr(owner, name, None)
     if getter is None:
         return counted or 1
     accepted = inspect.signature(getter).parameters
@@ -169,7 +175,7 @@ def _flat_patches(ctx: Ctx, grid_name: str) -> dict:
     vc = image_config(ctx.config)
     p = getattr(vc, "patch_size", 14)
     p = p[0] if isinstance(p, (list, tuple)) else p
-    t = getattr(vc, "temporal_patch_size", 1) or 1
+    t = _get((vc,), "temporal_patch_size", "patch_temporal", default=1) or 1
     merge = getattr(vc, "spatial_merge_size", None) or getattr(vc, "merge_size", None) or 1
     side = 2 * merge
     n = side * side
@@ -184,9 +190,21 @@ def pixel_values(ctx: Ctx):
     h, w = _image_hw(vc)
     c = _channels(vc)
     kind = ctx.layout.get("image", "bchw")
-    if kind == "flat":
+    if kind in ("flat", "patches", "cubes", "tokens"):
         name = "image_grid_thw" if "image_grid_thw" in ctx.params else "grid_thw"
-        return _flat_patches(ctx, name)
+        out = _flat_patches(ctx, name)
+        p = getattr(vc, "patch_size", 14)
+        p = p[0] if isinstance(p, (list, tuple)) else p
+        t = _get((vc,), "temporal_patch_size", "patch_temporal", default=1) or 1
+        m = getattr(vc, "spatial_merge_size", None) or 1
+        # unflattened: PaddleOCR-VL [C, p, p] a patch, Inkling [t, p, p, C]; Inkling-2 one
+        # [m*p, m*p, C] block per language-model token, its grid counted in those tokens
+        shape = {"patches": (c, p, p), "cubes": (t, p, p, c), "tokens": (m * p, m * p, c)}
+        if kind in shape:
+            out["pixel_values"] = out["pixel_values"].reshape(-1, *shape[kind])
+        if kind == "tokens":
+            out[name] = out[name] // torch.tensor([1, m, m])
+        return out
     if kind == "video":
         return torch.rand((ctx.batch, _frames(vc), c, h, w), generator=ctx.gen)
     if kind == "stack":  # crops per image: as many as the largest any-resolution grid needs
@@ -194,13 +212,41 @@ def pixel_values(ctx: Ctx):
         n = 1 + max([(ph // h) * (pw // w) for ph, pw in pins if ph >= h and pw >= w] or [0])
         return torch.rand((ctx.batch, n, c, h, w), generator=ctx.gen)
     if kind == "naflex":  # SigLIP-2: patches of a variable grid, with their shapes and a mask
-        p = getattr(vc, "patch_size", 16)
+        p = getattr(vc, "model_patch_size", None) or getattr(vc, "patch_size", 16)
         side = max(2, int((getattr(vc, "num_patches", 16) or 16) ** 0.5))
+        # Gemma-4 pools k x k patches in the tower; a "model patch" is already k x k merged
+        k = 1 if hasattr(vc, "model_patch_size") else getattr(vc, "pooling_kernel_size", None) or 1
+        side = -(-side // k) * k
         n = side * side
         return {"pixel_values": torch.rand((ctx.batch, n, c * p * p), generator=ctx.gen),
                 "spatial_shapes": torch.tensor([[side, side]] * ctx.batch),
                 "pixel_attention_mask": torch.ones((ctx.batch, n), dtype=torch.long)}
     return torch.rand((ctx.batch, c, h, w), generator=ctx.gen)
+
+
+def high_res_pixel_values(ctx: Ctx):
+    """DeepSeek-VL hybrid: the same images again for the high-resolution (SAM) tower."""
+    vc = _sub(ctx.config, "high_res_vision_config")
+    h, w = _image_hw(vc)
+    return torch.rand((ctx.batch, _channels(vc), h, w), generator=ctx.gen)
+
+
+def image_attention_mask(ctx: Ctx):
+    """IDEFICS: which of a row's images each text token sees, [batch, text, images]; all of them."""
+    pv, ids = ctx.inputs.get("pixel_values"), ctx.inputs.get("input_ids")
+    if pv is None or ids is None or pv.dim() != 5:
+        return None
+    return torch.ones((ctx.batch, ids.shape[1], pv.shape[1]), dtype=torch.long)
+
+
+def patch_positions(ctx: Ctx):
+    """(x, y) of each patch of a variable-grid (naflex) image: Gemma-4's `pixel_position_ids`."""
+    shapes = ctx.inputs.get("spatial_shapes")
+    if shapes is None:
+        return None
+    h, w = (int(v) for v in shapes[0])
+    ys, xs = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+    return torch.stack([xs.flatten(), ys.flatten()], -1).expand(ctx.batch, -1, -1).clone()
 
 
 def vision_hidden_states(ctx: Ctx):

@@ -51,6 +51,9 @@ EXACT: dict[str, str] = {
     "q_lora_rank": "rank", "kv_lora_rank": "rank", "o_lora_rank": "rank",
     "time_step_rank": "rank", "mamba_dt_rank": "rank",
     "hc_lowrank": "rank",  # Qwen4-Exp hyper-connections: a low-rank mixing projection
+    # Reformer: axial position embeddings split the width (their dims sum to hidden_size)
+    "axial_pos_embds_dim": "width_parts", "attention_head_size": "head_dim",
+    "feed_forward_size": "ffn",
     # depth
     "num_hidden_layers": "layers", "n_layer": "layers", "num_layers": "layers",
     "n_layers": "layers", "depth": "layers", "encoder_layers": "layers",
@@ -193,6 +196,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes
     ("univnet", "model_hidden_channels"): "filters",  # kernel predictor emits hidden² x kernel x layers
     ("dac", "encoder_hidden_size"): "filters",  # DAC: base conv channels, doubled per downsampling
+    ("efficientloftr", "out_features"): "width",  # stage channel widths; the last = hidden_size
     ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)
 }
@@ -269,6 +273,9 @@ TYPE_DEFAULTS: dict[str, dict] = {
     "esm": {"vocab_size": 33, "pad_token_id": 1, "mask_token_id": 32},  # ESM-2's amino-acid vocab
     # the speech encoder embeds the speech decoder's codes (decoder vocab 8194), not 256 ids
     "clvp": {"speech_config": {"vocab_size": 8194}},
+    # the decoder starts from the last label_length (10) context steps: a context of 8 (the
+    # filled horizon) is too short; autoformer-tourism-monthly's horizon and context
+    "autoformer": {"prediction_length": 24, "context_length": 48},
     # None = every layer conv, which cannot run; LFM2-8B-A1B's 24 layers, 6 of them attention
     "lfm2_moe": {"num_hidden_layers": 24, "layer_types": [
         "full_attention" if i in (2, 6, 10, 14, 18, 21) else "conv" for i in range(24)]},

@@ -19,9 +19,10 @@ from typing import Any
 
 from ..errors import OptionError
 from . import registry as R
+from .blocks import scale_specs, spec_channels
 from .layers import _apply_layers, _layer_kinds, _per_layer, choose_layers  # noqa: F401
 from .moe import shrink_experts
-from .rope import shrink_rope
+from .rope import _apportion, shrink_rope
 
 SUBCONFIG_SKIP = frozenset({"quantization_config", "rope_scaling", "rope_parameters",
                             "auto_map", "id2label", "label2id", "task_specific_params",
@@ -204,8 +205,8 @@ class _Level:
             scale = H / H0 if H0 else min(1.0, 2 * H / v)
             return _round(v * scale, 16, 16, 4 * H) if v > 16 else v
         if fam == "heads":  # value-consistent: 32 value heads over 16 key heads stay 2:1
-            if heads0 and v != heads0 and v * A % heads0 == 0:
-                return max(1, v * A // heads0)
+            if heads0 and v != heads0 and v * A % heads0 == 0:  # and a divisor of the width
+                return max(x for x in range(1, v * A // heads0 + 1) if H % x == 0)
             return A if v >= A else v
         if fam == "kv_heads":
             if heads0 is None or v >= heads0:
@@ -245,21 +246,18 @@ class _Level:
             return min(v, R.DEFAULTS["filters"])
         if fam == "vocab":
             return None  # pairing sets the text vocab; other vocabularies are contracts
-        if fam in ("experts", "topk", "shared_experts", "expert_groups", "topk_groups", "image"):
-            return None  # handled together in _experts / _image
-        return None
+        return None  # experts, top-k, groups, image: handled together in shrink_experts / _image
 
     def _lists(self, H: int, int_widths: dict | None = None) -> dict:
         """Per-stage lists: widths share one scale (so `in_channels[i+1] == out_channels[i]`
         still holds), each stage's width stays a multiple of its head count, stage depths are
         capped at the default layer count. A list made only of this level's scalar widths
         (RT-DETR `decoder_in_channels` = [d_model] * 3) follows those scalars instead."""
-        int_widths = int_widths or {}
-        d, out = self.d, {}
+        d, out, int_widths = self.d, {}, int_widths or {}
         lists = {k: v for k, v in d.items() if isinstance(v, list) and v and all(
             _int(x) for x in v) and not is_token_id_key(k)}
         fams = {k: family(k, self.mt) for k in lists}
-        widths = [x for k, v in lists.items() if fams[k] == "width" for x in v]
+        widths = [x for k, v in lists.items() if fams[k] == "width" for x in v] + spec_channels(d)
         top = max(widths) if widths else None
         heads = [v for k, v in lists.items() if fams[k] == "heads"]
         A = self.spec.get("heads")
@@ -272,10 +270,10 @@ class _Level:
             heads = [out[k] for k in lists if fams[k] == "heads"] or [[1]]
             ratio = max([max(h) / h[0] for h in heads] + [2 ** (stages - 1)])
             base = _multiple(max(8, round(H / ratio)), math.lcm(8, *[x for h in heads for x in h]))
-            W0 = self.width0()
-            for key, v in d.items():
-                if _int(v) and v == W0 and family(key, self.mt) == "width":
-                    out[key] = base
+            ws = {k: v for k, v in d.items() if _int(v) and family(k, self.mt) == "width"}
+            W0, r = self.width0() or 0, int(ratio)  # the base stage, or the top one (CLAP audio)
+            lo = W0 // r if W0 // r * r == W0 and W0 // r in ws.values() else W0
+            out.update({k: base * v // lo for k, v in ws.items() if v in (lo, W0) and lo})
         # group norms split channels (and a bottleneck's quarter of them) into groups
         groups = [min(v, 8) for k, v in d.items() if _int(v) and k in R.GROUP_KEYS and v > 1]
         out.update({k: min(v, 8) for k, v in d.items() if _int(v) and k in R.GROUP_KEYS})
@@ -296,9 +294,12 @@ class _Level:
                 out[key] = scaled                            # width fixed in code: a contract
             elif fam == "ffn":
                 out[key] = [_round(x * H / max(value), 8, 8, 4 * H) for x in value]
+            elif fam == "width_parts" and sum(value) == self.width0():  # parts that sum to it
+                out[key] = _apportion(value, H)
             elif fam == "stage_layers":
                 cap = self.spec.layers or R.DEFAULTS["layers"]
                 out[key] = [min(x, cap) for x in value]
+        out.update(scale_specs(d, H, top, self.mt))
         return out
 
     def _layers(self) -> None:
@@ -325,15 +326,15 @@ class _Level:
         if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
             size = max(size)
         if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
-            if _int(size) and not _int(patch):
-                d["image_size"] = min(size, 32)
+            if _int(size) and not _int(patch):  # a list stays a list (Hiera: [224, 224])
+                d["image_size"] = [min(size, 32)] * 2 if size != d["image_size"] else min(size, 32)
             return
         grid0 = size // patch
         merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)
         # a hierarchical model halves the grid at each later stage: the last stage keeps >= 1
         stages = max([len(v) for k, v in d.items() if isinstance(v, list) and family(k, self.mt)
                       in ("stage_layers", "heads", "width")] or [1])
-        need = 2 ** (stages - 1)
+        need = max(2 ** (stages - 1), d.get("output_stride") or 1)  # a conv net: >= 1 patch out
         if stages > 1 and _int(d.get("window_size")) and d["window_size"] > 2:
             d["window_size"] = 2  # shifted windows of 2 patches; every stage holds one window
             need *= 2

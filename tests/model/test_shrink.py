@@ -168,3 +168,38 @@ def test_properties_over_sizes_and_architectures(mt, heads, head_dim, layers):
                 if key not in ("vocab_size",):
                     assert t[key] <= v or key in ("head_dim",), key
     config_class(mt).from_dict(tiny)  # transformers' own validators accept it
+
+
+def test_block_specs_scale_with_the_stem():
+    """PP-LCNet `block_configs` channels share the width scale of `stem_channels` (the stem's
+    output still feeds the first block); a scalar stem width equal to a channel follows it."""
+    v4 = {"model_type": "pp_lcnet_v4", "num_channels": 3, "stem_channels": [3, 48, 96],
+          "block_configs": [[[3, 96, 96, 1, True]], [[3, 96, 192, [2, 1], False]],
+                            [[3, 192, 384, 2, False]]]}
+    tiny, _ = shrink_config(v4)
+    blocks = tiny["block_configs"]
+    assert tiny["stem_channels"][-1] == blocks[0][0][1]
+    assert [b[-1][2] for b in blocks] == [16, 32, 64]
+    assert blocks[1][0][3] == [2, 1] and blocks[0][0][4] is True  # kernels, strides kept
+    v3 = {"model_type": "pp_lcnet_v3", "stem_channels": 16,
+          "block_configs": [[[3, 16, 32, 1, False]], [[5, 32, 512, 2, True]]]}
+    tiny, _ = shrink_config(v3)
+    assert tiny["stem_channels"] == tiny["block_configs"][0][0][1]
+
+
+def test_conv_shapes_stay_consistent():
+    """Mimi's depthwise upsampling groups follow the width; a second head count at one level
+    (V-JEPA 2's predictor) still divides the width; a list image size stays a list (Hiera);
+    a conv net with an output stride keeps at least one patch at its last stage (MobileViTv2)."""
+    tiny, _ = shrink_config({"model_type": "mimi", "hidden_size": 512, "upsample_groups": 512})
+    assert tiny["upsample_groups"] == tiny["hidden_size"]
+    tiny, _ = shrink_config({"model_type": "vjepa2", "hidden_size": 1024,
+                             "num_attention_heads": 16, "pred_hidden_size": 384,
+                             "pred_num_attention_heads": 12})
+    assert tiny["pred_hidden_size"] % tiny["pred_num_attention_heads"] == 0
+    tiny, _ = shrink_config({"model_type": "hiera", "image_size": [224, 224],
+                             "patch_size": [7, 7]})
+    assert tiny["image_size"] == [32, 32]
+    tiny, _ = shrink_config({"model_type": "mobilevitv2", "image_size": 256, "patch_size": 2,
+                             "output_stride": 32})
+    assert tiny["image_size"] // 2 >= 32

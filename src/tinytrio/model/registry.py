@@ -263,6 +263,8 @@ TYPE_DEFAULTS: dict[str, dict] = {
                                         "moe_intermediate_size": 704}},
     "diffusion_gemma_text": {"num_experts": 128, "top_k_experts": 8, "moe_intermediate_size": 704},
     "dots1": {"n_routed_experts": 128, "n_shared_experts": 2},  # dots.llm1: MoE from layer 0
+    # T5Gemma2Config hands its dropout_rate to the encoder's text config; alone, nothing does
+    "t5gemma2_encoder": {"text_config": {"dropout_rate": 0.0}},
     # every fourth layer is indexed attention, whose QSA indexer the default leaves unset (Qwen4-Exp)
     # (and its rotary quarter of the head fits the index head: partial_rotary_factor 0.25)
     "qwen4_exp_text": (_QSA := {

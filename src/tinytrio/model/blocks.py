@@ -1,0 +1,54 @@
+"""Per-block spec lists: nested stage lists of per-block tuples that carry channel counts.
+
+PP-LCNet's `block_configs` is [[[kernel, in_channels, out_channels, stride, se], …], …] (one list
+per stage). Its channel entries are widths like any per-stage width list: they share one scale
+with the level's other width lists (so the stem's output still feeds the first block), and a
+scalar width equal to one of them (PP-LCNet-v3's `stem_channels`) follows it.
+"""
+
+from __future__ import annotations
+
+from . import registry as R
+
+
+def _int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _leaves(value):
+    """Every per-block spec (a list holding a non-list first entry) under a nested list."""
+    if isinstance(value, list) and value and not isinstance(value[0], list):
+        yield value
+    elif isinstance(value, list):
+        for x in value:
+            yield from _leaves(x)
+
+
+def spec_channels(d: dict) -> list[int]:
+    """The channel counts in this level's block spec lists (they join the width scale)."""
+    return [leaf[i] for key, idx in R.BLOCK_SPECS.items() if isinstance(d.get(key), list)
+            for leaf in _leaves(d[key]) for i in idx if i < len(leaf) and _int(leaf[i])]
+
+
+def scale_specs(d: dict, H: int, top: int | None, mt: str | None) -> dict:
+    """New values for the block spec lists and for the scalar widths that equal a channel: the
+    per-stage width rule (x * H / top, multiples of 8, at most 4 H)."""
+    from .shrink import _round, family  # shrink imports this module
+
+    channels = set(spec_channels(d))
+    if not channels or not top:
+        return {}
+
+    def scale(x: int) -> int:
+        return _round(x * H / top, 8, 8, 4 * H)
+
+    def walk(value, idx):
+        if isinstance(value, list) and value and not isinstance(value[0], list):
+            return [scale(x) if i in idx and _int(x) else x for i, x in enumerate(value)]
+        return [walk(x, idx) for x in value] if isinstance(value, list) else value
+
+    out = {key: walk(d[key], idx) for key, idx in R.BLOCK_SPECS.items()
+           if isinstance(d.get(key), list)}
+    out.update({k: scale(v) for k, v in d.items()
+                if _int(v) and v in channels and family(k, mt) == "width"})
+    return out

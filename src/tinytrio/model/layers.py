@@ -32,6 +32,10 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
         if isinstance(d.get(key), list):
             idx = set(d[key])
             columns.append([i in idx for i in range(n)])
+    for key in R.RUN_LENGTH_LAYERS:
+        kinds = _run_length(d.get(key))
+        if kinds is not None and len(kinds) == n:
+            columns.append(kinds)
     for key in R.CYCLIC_LAYER_LISTS:
         cycle = d.get(key)
         if isinstance(cycle, list) and 0 < len(cycle) < n:
@@ -95,11 +99,24 @@ def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
     for key in R.INDEX_LISTS:
         if isinstance(d.get(key), list):
             d[key] = [keep.index(i) for i in d[key] if i in keep]
+    for key in R.RUN_LENGTH_LAYERS:
+        kinds = _run_length(d.get(key))
+        if kinds is not None and len(kinds) == n:
+            d[key] = [[[kinds[i] for i in keep], 1]]
     _backbone_outputs(d, keep)
     for key in ("vision_feature_layer", "select_layer"):
         v = d.get(key)
         if _int(v) or isinstance(v, list):
             d[key] = _clamp_layer_index(v, len(keep))
+
+
+def _run_length(value) -> list | None:
+    """[[["global", "local"], 12]] -> the 24 per-layer kinds it stands for (GPT-Neo)."""
+    if not isinstance(value, list) or not all(
+            isinstance(e, list) and len(e) == 2 and isinstance(e[0], list) and _int(e[1])
+            for e in value):
+        return None
+    return [kind for kinds, times in value for _ in range(times) for kind in kinds]
 
 
 def _clamp_layer_index(v, n_layers: int):

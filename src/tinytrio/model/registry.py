@@ -137,6 +137,9 @@ PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
 INDEX_LISTS = ("attn_layer_indices",  # bamba: its attention layers among the Mamba-2 ones
                "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
                "moe_layers", "global_attn_indexes")  # llama4: indices of MoE layers (all 48 of them by default)
+# run-length layer patterns, [[kinds, times], …] (GPT-Neo `attention_types`): kept as one run of
+# the kept layers' kinds
+RUN_LENGTH_LAYERS = ("attention_types",)
 # per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
 # whether it reads its own (i - v), and the indices follow the kept layers
 LAYER_MAPS = ("kv_source_layers",)

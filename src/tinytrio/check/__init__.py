@@ -117,8 +117,9 @@ def _remote_code(path: Path, config: dict | None, trust: bool) -> None:
         return  # the load check reports it
     if wants_remote(config, trust):
         load_remote(path, config)
-    elif config["model_type"] not in model_types():
-        raise refuse(config, str(path / "config.json"))
+    elif config["model_type"] not in model_types() and wants_remote(config, trust=True):
+        raise refuse(config, str(path / "config.json"))  # bad input: the flag is missing
+    # an unknown model_type without remote code is a finding of the load check (exit 1)
 
 
 def _read_config(path: Path) -> tuple[dict | None, str | None]:

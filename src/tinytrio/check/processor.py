@@ -337,9 +337,8 @@ def _unmade(ctx: Ctx, forward: dict, inputs: dict) -> dict:
     import torch
 
     from ..model.args import ARGS
-    from ..model.media import Ctx as MediaCtx
-
     from ..model.inputs import _wanted
+    from ..model.media import Ctx as MediaCtx
 
     missing = [n for n in _wanted(ctx.model, forward) if n not in inputs and n in ARGS
                and n not in MADE_BY_PROCESSORS]

@@ -22,9 +22,10 @@ import json
 import warnings
 from pathlib import Path
 
+from . import registry as R
 from .build import (Parts, default_parts, has_processor, instantiate, mapped_names,  # noqa: F401
                     prepare_tokenizer, shrink_parts, source_parts)
-from .shrink import Target
+from .shrink import Target, _find
 
 __all__ = ["write_processors", "prepare_tokenizer", "has_processor", "processor_coverage",
            "image_side", "Target"]
@@ -59,7 +60,7 @@ def write_processors(out: str | Path, resolved, original: dict, tiny: dict, tok)
     try:
         proc, objs = instantiate(shrunk, tokenizer)
         if proc is not None:
-            calibrate(proc, t)
+            calibrate(proc, t, tiny)
     except Exception as e:
         if not _needs_backend(e, parts):
             return {"status": "failed", "detail": _message(e)}
@@ -148,7 +149,7 @@ def image_side(parts_or_proc) -> int | None:
     return None
 
 
-def calibrate(proc, t: Target) -> None:
+def calibrate(proc, t: Target, tiny: dict | None = None) -> None:
     """Run one tiny image through the processor; where the image-token count differs from the
     config's tokens per image, move the processor's calibration knob by the difference."""
     if not t.tokens or not t.image_side or getattr(proc, "image_processor", None) is None:
@@ -156,9 +157,14 @@ def calibrate(proc, t: Target) -> None:
     knobs = [k for k in CALIBRATE if isinstance(getattr(proc, k, None), int)]
     if not knobs:
         return
-    count = count_image_tokens(proc, t.image_side)
-    if count is not None and count != t.tokens:
-        setattr(proc, knobs[0], getattr(proc, knobs[0]) + t.tokens - count)
+    counts = {}
+    for value in (0, 1):  # the knob counts CLS tokens: none or one
+        setattr(proc, knobs[0], value)
+        counts[value] = count_image_tokens(proc, t.image_side)
+    match = [v for v, c in counts.items() if c == t.tokens]
+    # anyres tiling (LLaVA-NeXT) makes a count no single number matches: the tower decides
+    tower = _find(tiny or {}, "model_type", ("vision_config",))
+    setattr(proc, knobs[0], match[0] if match else int(tower in R.CLS_TOWERS))
 
 
 def count_image_tokens(proc, side: int) -> int | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry as R
-from .shrink import (Target, shrink_feature_extractor, shrink_image_processor,
+from .shrink import (Target, _find, shrink_feature_extractor, shrink_image_processor,
                      shrink_processor_kwargs)
 from .tokens import name_tokens, processor_class, token_strings
 
@@ -184,6 +184,10 @@ def shrink_parts(parts: Parts, original: dict, tiny: dict) -> Parts:
     pcls = processor_class(parts.model_type)
     needs = R.IMAGE_PROCESSOR_NEEDS.get(pcls.__name__ if pcls else "", ())
     ip = out.components.get("image_processor")
+    for key in R.FROM_CONFIG:
+        value = _find(tiny, key)
+        if ip is not None and key in ip and value is not None:
+            ip[key] = value
     for attr in needs:
         if ip is not None and attr not in ip:
             ip[attr] = t.tokens or 1

@@ -27,6 +27,18 @@ IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",
                       "num_image_tokens")
 
+# Config keys that, where present, fix the tokens per image whatever the grid: a perceiver
+# resampler (Idefics2) turns every image into this many latents.
+RESAMPLER_TOKENS = ("resampler_n_latents",)
+
+# Image-processor keys that must equal the tiny config's value of the same name: LLaVA-NeXT's
+# anyres pinpoints are shrunk with the vision tower; the model tiles images by the config's.
+FROM_CONFIG = ("image_grid_pinpoints",)
+
+# Vision towers whose output starts with a CLS token: a llava-family processor counts it in
+# num_additional_image_tokens (the published LLaVA / LLaVA-NeXT configs say 1).
+CLS_TOWERS = ("clip_vision_model", "clip", "metaclip_2_vision_model")
+
 # An image "edge" above this many pixels is an area (Qwen2-VL's size = {shortest_edge: min_pixels,
 # longest_edge: max_pixels}); no real edge is this long.
 MAX_EDGE = 16384

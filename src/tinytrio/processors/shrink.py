@@ -83,7 +83,7 @@ class Target:
             side = MR.DEFAULTS["image_grid"] * patch * (merge or 1)
         grid = side // patch if side and patch else None
         grid0 = side0 // patch if side0 and patch else None
-        tokens = next((tiny_v for k in R.IMAGE_TOKEN_COUNTS
+        tokens = next((tiny_v for k in R.RESAMPLER_TOKENS + R.IMAGE_TOKEN_COUNTS
                        if _int(tiny_v := _find(tiny, k, ("text_config", "vision_config")))), None)
         if tokens is None and grid:
             sf = _find(tiny, "scale_factor")

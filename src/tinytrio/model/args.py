@@ -11,6 +11,7 @@ from .media import (
                     image_attention_mask,
                     image_sizes,
                     input_ids,
+                    merge_sizes,
                     inputs_embeds,
                     ones_like_pixels,
                     patch_positions,
@@ -37,13 +38,15 @@ ARGS = {
     "inputs_embeds": inputs_embeds, "visual_feats": visual_feats,
     "past_values": past_values, "pixel_position_ids": patch_positions,
     "image_position_ids": patch_positions, "high_res_pixel_values": high_res_pixel_values,
-    "image_attention_mask": image_attention_mask,
+    "image_attention_mask": image_attention_mask, "merge_sizes": merge_sizes,
+    "image_merge_sizes": merge_sizes,
 }
 # an input -> the optional arguments that must come with it when the forward takes them
 COMPANIONS = [
-    ("input_ids", ("attention_mask", "bbox")),
+    ("input_ids", ("attention_mask", "bbox", "visual_feats")),
     ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids",
-                      "image_position_ids", "high_res_pixel_values", "image_attention_mask")),
-    ("input_features", ("input_features_mask", "feature_attention_mask", "attention_mask")),
+                      "image_position_ids", "high_res_pixel_values", "image_attention_mask",
+                      "image_merge_sizes")),
+    ("input_features", ("input_features_mask", "feature_attention_mask")),
     ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),
 ]

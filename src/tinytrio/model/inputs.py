@@ -50,7 +50,8 @@ def _wanted(model, params: dict) -> list[str]:
     if text and "input_ids" not in names:
         names.insert(0, "input_ids")
     media = "pixel_values" in params and "pixel_values" not in names and (
-        image_token_id(config) is not None or getattr(config, "vision_config", None) is not None)
+        image_token_id(config) is not None or getattr(config, "vision_config", None) is not None
+        or getattr(config, "image_size", None) is not None)  # ViLT: one config, text + patches
     if media:
         names.append("pixel_values")
     sound = next((n for n in ("input_features", "input_values") if n in params), None)
@@ -126,6 +127,8 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
             model._tinytrio_layout = layout  # probe once per model object
         except Exception:
             pass
+    if labels and type(model).__name__.endswith("ForCTC") and "attention_mask" in params:
+        names = names + ["attention_mask"]  # the CTC loss counts encoder frames from it
     inputs = _build(model, params, names, layout, batch, seed)
     if labels:
         gen = torch.Generator().manual_seed(seed + 1)

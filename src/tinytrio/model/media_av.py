@@ -5,24 +5,64 @@ from __future__ import annotations
 
 import torch
 
-from .media import AUDIO_SAMPLES, FRAMES, Ctx, _get, audio_config
+from .media import AUDIO_SAMPLES, FRAMES, Ctx, _get, attention_mask, audio_config
 
 # --- audio ---------------------------------------------------------------------------------------
 
+# sub-configs that mean "this model has an audio tower" (it wants sound beside any text)
+AUDIO_TOWERS = ("audio_config", "speech_config", "audio_encoder_config")
+
+
+def has_audio_tower(config) -> bool:
+    return any(getattr(config, n, None) is not None for n in AUDIO_TOWERS)
+
+
+# mel frames stacked into one feature vector by the feature extractor, where only the modeling
+# code says so: model_type -> factor
+MEL_STACK = {"granite_speech5_encoder": 4}  # delta-expanded (x2), then stacked in pairs (x2)
+
+
+def _sub_configs(config):
+    """The config, its audio sub-config, then every other sub-config (two levels deep): where
+    an audio tower under another name (Nemotron-3.5's asr_config) keeps its mel settings."""
+    out = [audio_config(config), config]
+    for level in list(out):
+        out += [v for v in vars(level).values() if hasattr(v, "to_dict") and v not in out]
+    return out
+
+
 def input_features(ctx: Ctx):
-    ac = audio_config(ctx.config)
-    cfgs = (ac, ctx.config)
-    mels = _get(cfgs, "num_mel_bins", "n_mels", "feature_size", "input_feat_size", default=80)
+    cfgs = _sub_configs(ctx.config)
+    # w2v-BERT stacks mel frames in pairs before its feature projection: that width is the input
+    mels = _get(cfgs, "feature_projection_input_dim", "num_mel_bins", "n_mels", "feature_size",
+                "input_feat_size", default=80)
     positions = _get(cfgs, "max_source_positions")
     kind = ctx.layout.get("mel", "auto")
     if kind == "auto":
         kind = "bmf" if positions else "bfm"
     frames = 2 * positions if positions and kind == "bmf" else FRAMES
+    per_token, ids = _get(cfgs, "audio_length_per_tok"), ctx.inputs.get("input_ids")
+    if per_token and ids is not None:  # Voxtral-Realtime: audio frames add onto each text token
+        frames = ids.shape[1] * per_token
+    window = _get(cfgs, "n_window")  # Qwen-ASR/Omni towers: whole chunks of 2 x n_window frames
+    if window:
+        frames = -(-frames // (2 * window)) * 2 * window
     ctx.frames = frames
     if kind == "bmf":
         return torch.randn((ctx.batch, mels, frames), generator=ctx.gen)
-    channels = _get(cfgs, "input_channels", default=1)
+    if kind == "b1fm":  # CLAP: [B, channels, frames, mels], a spectrogram image
+        channels = _get(cfgs, "patch_embed_input_channels", default=1)
+        return torch.randn((ctx.batch, channels, frames, mels), generator=ctx.gen)
+    channels = _get(cfgs, "input_channels", "num_stacked_frames", default=1) * MEL_STACK.get(
+        getattr(cfgs[0], "model_type", None), 1)
     return torch.randn((ctx.batch, frames, mels * channels), generator=ctx.gen)
+
+
+def audio_mel(ctx: Ctx) -> dict:
+    """Gemma-3n's audio tower: `audio_mel` [B, frames, mels] and a mask where True is padding."""
+    mels = _get((audio_config(ctx.config), ctx.config), "input_feat_size", "num_mel_bins", default=80)
+    return {"audio_mel": torch.randn((ctx.batch, FRAMES, mels), generator=ctx.gen),
+            "audio_mel_mask": torch.zeros((ctx.batch, FRAMES), dtype=torch.bool)}
 
 
 def feature_mask(ctx: Ctx):
@@ -31,7 +71,20 @@ def feature_mask(ctx: Ctx):
     return torch.ones((ctx.batch, ctx.frames or FRAMES), dtype=torch.long)
 
 
+def any_mask(ctx: Ctx):
+    """`attention_mask`: over the tokens when there is text, else over the mel frames (the
+    CTC heads count encoder frames from it)."""
+    if "input_ids" not in ctx.inputs and "input_features" in ctx.inputs:
+        return feature_mask(ctx)
+    return attention_mask(ctx)
+
+
 def input_values(ctx: Ctx):
+    if ctx.layout.get("audio") == "bfm":  # AST: a spectrogram [B, frames, mels], not a waveform
+        cfgs = (audio_config(ctx.config), ctx.config)
+        mels = _get(cfgs, "num_mel_bins", "feature_size", default=80)
+        return torch.randn((ctx.batch, _get(cfgs, "max_length", default=FRAMES), mels),
+                           generator=ctx.gen)
     x = torch.randn((ctx.batch, AUDIO_SAMPLES), generator=ctx.gen) * 0.1
     return x[:, None, :] if ctx.layout.get("audio") == "b1t" else x
 
@@ -49,12 +102,17 @@ def _series_dims(config) -> tuple[int, int, int, int]:
 def past_values(ctx: Ctx) -> dict:
     context, lags, channels, features = _series_dims(ctx.config)
     length = context + lags
-    shape = (ctx.batch, length) if channels == 1 and "past_time_features" in ctx.params else (
-        ctx.batch, length, channels)
+    univariate = _get((ctx.config,), "input_size", "num_input_channels") is None  # TimesFM
+    shape = (ctx.batch, length) if channels == 1 and (
+        "past_time_features" in ctx.params or univariate) else (ctx.batch, length, channels)
     values = torch.randn(shape, generator=ctx.gen)
     out = {"past_values": values}
     if "past_observed_mask" in ctx.params:
         out["past_observed_mask"] = torch.ones_like(values)
+    if "past_values_padding" in ctx.params:  # TimesFM: 1 marks a padded step
+        out["past_values_padding"] = torch.zeros(shape[:2], dtype=torch.long)
+    if "freq" in ctx.params:  # TimesFM: the series' frequency class (0 = high)
+        out["freq"] = torch.zeros((ctx.batch, 1), dtype=torch.long)
     if "past_time_features" in ctx.params:
         out["past_time_features"] = torch.randn((ctx.batch, length, features), generator=ctx.gen)
     if "future_time_features" in ctx.params:

@@ -137,6 +137,11 @@ PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
 INDEX_LISTS = ("attn_layer_indices",  # bamba: its attention layers among the Mamba-2 ones
                "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
                "moe_layers", "global_attn_indexes")  # llama4: indices of MoE layers (all 48 of them by default)
+# per-layer lists whose key names no layer (Gemma-3n: an FFN width and a sparsity per layer)
+PER_LAYER_LISTS = ("intermediate_size", "activation_sparsity_pattern")
+# counts of trailing layers of another kind (Gemma-3n: the last N layers reuse earlier KV); they
+# count the kept trailing layers
+TRAILING_COUNTS = ("num_kv_shared_layers",)
 # run-length layer patterns, [[kinds, times], …] (GPT-Neo `attention_types`): kept as one run of
 # the kept layers' kinds
 RUN_LENGTH_LAYERS = ("attention_types",)

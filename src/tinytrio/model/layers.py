@@ -21,7 +21,8 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
     columns: list[list] = []
     for key, value in d.items():
         if isinstance(value, list) and len(value) == n and n > 1 and (
-                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
+                "layer" in key or "block" in key or key in R.PER_LAYER_LISTS) and (
+                key not in R.INDEX_LISTS):
             columns.append([i - x if key in R.LAYER_MAPS and _int(x) else repr(x)
                             for i, x in enumerate(value)])
     for key, value in d.items():  # per-layer overrides: a layer with them is another kind
@@ -36,6 +37,9 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
         kinds = _run_length(d.get(key))
         if kinds is not None and len(kinds) == n:
             columns.append(kinds)
+    for key in R.TRAILING_COUNTS:
+        if _int(d.get(key)) and d[key] > 0:
+            columns.append([i >= n - d[key] for i in range(n)])
     for key in R.CYCLIC_LAYER_LISTS:
         cycle = d.get(key)
         if isinstance(cycle, list) and 0 < len(cycle) < n:
@@ -88,7 +92,8 @@ def choose_layers(d: dict, n: int, wanted: int | None, where: str) -> list[int]:
 def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
     for key, value in list(d.items()):
         if isinstance(value, list) and len(value) == n and n > 1 and (
-                "layer" in key or "block" in key) and key not in R.INDEX_LISTS:
+                "layer" in key or "block" in key or key in R.PER_LAYER_LISTS) and (
+                key not in R.INDEX_LISTS):
             d[key] = [value[i] for i in keep]
             if key in R.LAYER_MAPS:
                 d[key] = [keep.index(v) if v in keep else j for j, v in enumerate(d[key])]
@@ -103,6 +108,9 @@ def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
         kinds = _run_length(d.get(key))
         if kinds is not None and len(kinds) == n:
             d[key] = [[[kinds[i] for i in keep], 1]]
+    for key in R.TRAILING_COUNTS:
+        if _int(d.get(key)) and d[key] > 0:
+            d[key] = sum(1 for i in keep if i >= n - d[key])
     _backbone_outputs(d, keep)
     for key in ("vision_feature_layer", "select_layer"):
         v = d.get(key)

@@ -141,7 +141,7 @@ class _Level:
             fam = family(key, self.mt)
             if fam is None or fam == "keep" or is_token_id_key(key):
                 continue
-            if _int(value):
+            if _int(value) and value > 0:  # 0 switches a part off (GLM-5 NoPE: rope dim 0)
                 new[key] = self._rule(fam, key, value, H, H0, A, heads0, hd_max)
         widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
                   and family(k, self.mt) == "width"}

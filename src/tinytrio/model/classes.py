@@ -96,7 +96,11 @@ def _auto_order(config: dict) -> list[tuple[str, str]]:
     elif config.get("is_decoder") is False and mt in _mapping(
             "MODEL_FOR_MASKED_LM_MAPPING_NAMES"):
         first = [m for m in AUTO_ORDER if m[0] == "MODEL_FOR_MASKED_LM_MAPPING_NAMES"]
-    return first + [m for m in AUTO_ORDER if m not in first]
+    # a CTC head needs a character vocabulary: a pretrained-only config (w2v-BERT 2.0:
+    # vocab_size None) is the bare encoder, as its checkpoint is
+    skip = ("MODEL_FOR_CTC_MAPPING_NAMES",) if "vocab_size" in config and \
+        config["vocab_size"] is None else ()
+    return [m for m in first + [m for m in AUTO_ORDER if m not in first] if m[0] not in skip]
 
 
 def task_of(class_name: str, model_type: str) -> str:
@@ -146,7 +150,8 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
         if owner == mt and key not in config and all(_int(config.get(k)) for k in sources):
             config[key] = derive(*[config[k] for k in sources])
     rope = config.get("rope_parameters")
-    if isinstance(rope, dict) and rope.get("rope_type") != "axial":
+    if isinstance(rope, dict) and rope.get("rope_type") != "axial" and (
+            "rope_type" in rope or "rope_theta" in rope):  # a flat rope, not one per layer type
         for key, pattern in R.IMPLICIT_ROPE.items():
             for t in (mt, *parents) if key not in rope else ():
                 m = re.search(pattern, _modeling_source(t)) if t else None

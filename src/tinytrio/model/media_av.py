@@ -1,5 +1,6 @@
-"""Builders for audio and time-series arguments: `input_features` (mel), `input_values` (waveform),
-their masks, and `past_values` with the time features and future values beside them."""
+"""Builders for audio, time-series and robotics arguments: `input_features` (mel), `input_values`
+(waveform), their masks, `past_values` with the time features and future values beside them, and
+robot trajectories (`states`, `state`, `actions`)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,17 @@ def input_values(ctx: Ctx):
     return x[:, None, :] if ctx.layout.get("audio") == "b1t" else x
 
 
+def speech_labels(config, ids: torch.Tensor, gen: torch.Generator) -> dict:
+    """FastSpeech 2 training targets: every token lasts 2 frames; the mel spectrogram of those
+    frames, and a pitch and an energy per token."""
+    batch, tokens = ids.shape
+    mels = _get(_sub_configs(config), "num_mel_bins", default=80)
+    return {"duration_labels": torch.full((batch, tokens), 2, dtype=torch.long),
+            "spectrogram_labels": torch.randn((batch, 2 * tokens, mels), generator=gen),
+            "pitch_labels": torch.randn((batch, tokens, 1), generator=gen),
+            "energy_labels": torch.randn((batch, tokens, 1), generator=gen)}
+
+
 # --- time series ---------------------------------------------------------------------------------
 
 def _series_dims(config) -> tuple[int, int, int, int]:
@@ -128,3 +140,35 @@ def future_values(config, batch: int, gen: torch.Generator) -> dict:
     if features or _get((config,), "num_time_features") is not None:
         out["future_time_features"] = torch.randn((batch, horizon, features), generator=gen)
     return out
+
+
+# --- robotics ------------------------------------------------------------------------------------
+
+def trajectory(ctx: Ctx) -> dict:
+    """Decision Transformer: a trajectory of T steps (states, actions, rewards, returns to go,
+    timesteps below the episode length) and its mask."""
+    c, b, t = ctx.config, ctx.batch, 4
+    out = {"states": torch.randn((b, t, c.state_dim), generator=ctx.gen),
+           "actions": torch.randn((b, t, c.act_dim), generator=ctx.gen),
+           "rewards": torch.randn((b, t, 1), generator=ctx.gen),
+           "returns_to_go": torch.randn((b, t, 1), generator=ctx.gen),
+           "timesteps": torch.arange(t).expand(b, t).clone(),
+           "attention_mask": torch.ones((b, t), dtype=torch.long)}
+    return {k: v for k, v in out.items() if k in ctx.params}
+
+
+def robot_state(ctx: Ctx) -> dict:
+    """PI0: the robot state, and the flow-matching noise and timestep given explicitly (drawn
+    inside the forward otherwise, so two forwards would differ)."""
+    c = ctx.config
+    out = {"state": torch.randn((ctx.batch, c.max_state_dim), generator=ctx.gen)}
+    if "noise" in ctx.params:
+        out["noise"] = torch.randn((ctx.batch, c.chunk_size, c.max_action_dim), generator=ctx.gen)
+    if "timestep" in ctx.params:
+        out["timestep"] = 0.05 + 0.9 * torch.rand((ctx.batch,), generator=ctx.gen)
+    return out
+
+
+def robot_actions(config, batch: int, gen: torch.Generator) -> dict:
+    """PI0's training target: an action chunk."""
+    return {"actions": torch.randn((batch, config.chunk_size, config.max_action_dim), generator=gen)}

@@ -204,6 +204,11 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes
     ("univnet", "model_hidden_channels"): "filters",  # kernel predictor emits hidden² x kernel x layers
     ("dac", "encoder_hidden_size"): "filters",  # DAC: base conv channels, doubled per downsampling
+    # X-Codec-2 / NeuCodec: the quantizer reads acoustic + semantic features (2 x the width), so
+    # it keeps its ratio to the width like a feed-forward size; the acoustic base channels double
+    # per downsampling like DAC's
+    ("xcodec2", "quantization_dim"): "ffn", ("neucodec", "quantization_dim"): "ffn",
+    ("xcodec2", "encoder_hidden_size"): "filters", ("neucodec", "encoder_hidden_size"): "filters",
     ("efficientloftr", "out_features"): "width",  # stage channel widths; the last = hidden_size
     ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)
@@ -271,6 +276,14 @@ TYPE_DEFAULTS: dict[str, dict] = {
                                         "moe_intermediate_size": 704}},
     "diffusion_gemma_text": {"num_experts": 128, "top_k_experts": 8, "moe_intermediate_size": 704},
     "dots1": {"n_routed_experts": 128, "n_shared_experts": 2},  # dots.llm1: MoE from layer 0
+    # the default has no rope for its layers (KeyError in the rotary); North-Micro-Vision: three
+    # sliding layers with interleaved M-RoPE, then a full-attention layer without rope
+    "cohere_compass_text": (_COMPASS := {
+        "layer_types": ["full_attention" if i % 4 == 3 else "sliding_attention" for i in range(40)],
+        "rope_parameters": {"full_attention": None, "sliding_attention": {
+            "rope_type": "default", "rope_theta": 50000.0, "mrope_section": [24, 20, 20],
+            "mrope_interleaved": True}}}),
+    "cohere_compass": {"text_config": _COMPASS},
     # T5Gemma2Config hands its dropout_rate to the encoder's text config; alone, nothing does
     "t5gemma2_encoder": {"text_config": {"dropout_rate": 0.0}},
     # every fourth layer is indexed attention, whose QSA indexer the default leaves unset (Qwen4-Exp)

@@ -27,6 +27,7 @@ EXACT: dict[str, str] = {
     # llama4 vision adapter: fc1 -> projector_input_dim, fc2 projector_output_dim², and the
     # multimodal projector reads vision_output_dim: one width end to end
     "projector_input_dim": "width", "projector_output_dim": "width", "vision_output_dim": "width",
+    "condition_dim": "width",  # Pocket-TTS flow head: conditioned on the backbone's hidden states
     "upsample_groups": "width",  # Mimi: a depthwise upsampling conv, one group per channel
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)
     "hidden_sizes": "width", "embed_dims": "width", "embed_dim_per_stage": "width",
@@ -161,6 +162,11 @@ SSM_KEYS = [("num_heads", "head_dim", "expand", "n_groups", None),
 # Nested per-block spec lists -> the positions of channel counts in each block's spec; they scale
 # with the level's widths (PP-LCNet: [kernel, in_channels, out_channels, stride, use_se]).
 BLOCK_SPECS: dict[str, tuple[int, ...]] = {"block_configs": (1, 2)}
+
+# Scalar sizes whose weighted sum is the width (the parts of one concatenation): apportioned to the
+# tiny width when they make up the original's. LayoutLMv2/v3, PP-DocLayout-V2: the box embedding
+# concatenates x0, y0, x1, y1 (coordinate_size each) and h, w (shape_size each) into hidden_size.
+WIDTH_SPLITS: dict[tuple[str, ...], tuple[int, ...]] = {("coordinate_size", "shape_size"): (4, 2)}
 
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")

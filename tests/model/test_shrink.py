@@ -203,3 +203,13 @@ def test_conv_shapes_stay_consistent():
     tiny, _ = shrink_config({"model_type": "mobilevitv2", "image_size": 256, "patch_size": 2,
                              "output_stride": 32})
     assert tiny["image_size"] // 2 >= 32
+
+
+def test_width_splits_sum_to_the_tiny_width():
+    """LayoutLMv3's box embedding concatenates 4 coordinate and 2 shape embeddings into
+    hidden_size: both shrink so that 4 * coordinate_size + 2 * shape_size is the tiny width."""
+    from transformers import LayoutLMv3Config
+
+    tiny, _ = shrink_config(LayoutLMv3Config().to_dict())
+    assert 4 * tiny["coordinate_size"] + 2 * tiny["shape_size"] == tiny["hidden_size"] == 64
+    assert abs(tiny["coordinate_size"] - tiny["shape_size"]) <= 1  # the original's 1:1 kept

@@ -4,6 +4,9 @@ PP-LCNet's `block_configs` is [[[kernel, in_channels, out_channels, stride, se],
 per stage). Its channel entries are widths like any per-stage width list: they share one scale
 with the level's other width lists (so the stem's output still feeds the first block), and a
 scalar width equal to one of them (PP-LCNet-v3's `stem_channels`) follows it.
+
+Scalar parts of one concatenation (registry.WIDTH_SPLITS: LayoutLMv3's 4 coordinate + 2 shape
+embeddings make hidden_size) are split anew so their weighted sum is the tiny width.
 """
 
 from __future__ import annotations
@@ -51,4 +54,23 @@ def scale_specs(d: dict, H: int, top: int | None, mt: str | None) -> dict:
            if isinstance(d.get(key), list)}
     out.update({k: scale(v) for k, v in d.items()
                 if _int(v) and v in channels and family(k, mt) == "width"})
+    return out
+
+
+def width_splits(d: dict, H: int, H0: int | None) -> dict:
+    """New values for scalar sizes whose weighted sum is the width (registry.WIDTH_SPLITS): each
+    scaled by H / H0, then the remainder given to the heaviest parts so the sum is H exactly."""
+    out = {}
+    for keys, weights in R.WIDTH_SPLITS.items():
+        values = [d.get(k) for k in keys]
+        if not H0 or not all(_int(v) for v in values) or sum(
+                w * v for w, v in zip(weights, values)) != H0:
+            continue
+        parts = [max(1, v * H // H0) for v in values]
+        rest = H - sum(w * p for w, p in zip(weights, parts))
+        for i in sorted(range(len(keys)), key=lambda i: -weights[i]):
+            parts[i] += max(0, rest) // weights[i]
+            rest -= max(0, rest) // weights[i] * weights[i]
+        if rest == 0:
+            out.update(zip(keys, parts))
     return out

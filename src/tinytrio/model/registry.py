@@ -27,6 +27,8 @@ EXACT: dict[str, str] = {
     # llama4 vision adapter: fc1 -> projector_input_dim, fc2 projector_output_dim², and the
     # multimodal projector reads vision_output_dim: one width end to end
     "projector_input_dim": "width", "projector_output_dim": "width", "vision_output_dim": "width",
+    # dots3: adapters from the vision / audio tower width to the text width
+    "adapter_in_dim": "width", "adapter_out_dim": "width", "adapter_input_size": "width",
     "condition_dim": "width",  # Pocket-TTS flow head: conditioned on the backbone's hidden states
     "upsample_groups": "width",  # Mimi: a depthwise upsampling conv, one group per channel
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import OptionError
 from . import registry as R
-from .blocks import scale_specs, spec_channels
+from .blocks import scale_specs, spec_channels, width_splits
 from .layers import _apply_layers, _layer_kinds, _per_layer, choose_layers  # noqa: F401
 from .moe import shrink_experts
 from .rope import _apportion, shrink_rope
@@ -299,7 +299,7 @@ class _Level:
             elif fam == "stage_layers":
                 cap = self.spec.layers or R.DEFAULTS["layers"]
                 out[key] = [min(x, cap) for x in value]
-        out.update(scale_specs(d, H, top, self.mt))
+        out.update(scale_specs(d, H, top, self.mt) | width_splits(d, H, self.width0()))
         return out
 
     def _layers(self) -> None:

@@ -21,6 +21,7 @@ TOKEN_STRINGS: dict[str, dict[str, str]] = {
 # for; published preprocessor configs carry them. processor class -> attrs (tokens per image)
 IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
     "PaliGemmaProcessor": ("image_seq_length",),  # raises "missing an image_seq_length" without it
+    "Florence2Processor": ("image_seq_length",),  # multiplies the image token by it (None)
 }
 
 # Keys (in processors, image processors and configs) that hold the number of tokens per image.

@@ -180,6 +180,8 @@ def shrink_processor_kwargs(d: dict, t: Target, tiny: dict) -> dict:
             out[key] = t.tokens + (1 if cls_token and t.tokens == (t.grid or 0) ** 2 else 0)
         elif key == "patch_size" and t.patch:
             out[key] = t.patch
+        elif key in ("img_size", "image_size") and _int(value) and t.image_side:
+            out[key] = t.image_side  # Aya Vision: tokens per tile = (img_size // patch_size)²
         elif key in ("spatial_merge_size", "merge_size") and t.merge:
             out[key] = t.merge
         elif key == "vision_feature_select_strategy" and t.strategy:

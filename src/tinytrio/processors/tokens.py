@@ -21,6 +21,7 @@ _SELF_LITERAL = re.compile(
 _CONSTANT = re.compile(r"^([A-Z][A-Z_]*_TOKEN)\s*=\s*[\"']([^\"'\s]+)[\"']", re.M)
 _READS = re.compile(r"tokenizer\.(\w+_token)\b(?!_)")
 _ADDED = re.compile(r"self\.(\w+_token)\.content\b")
+_ID_OF = re.compile(r"self\.(\w+_token)_id\s*=\s*tokenizer\.convert_tokens_to_ids\(\s*self\.(\w+_token)\s*\)")
 
 
 def attr_for_key(key: str) -> str | None:
@@ -70,6 +71,21 @@ def token_strings(model_type: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def id_sources(model_type: str) -> dict[str, str]:
+    """{attr: other attr} where the processor takes `attr`'s id from another token's string
+    (Aya Vision: `self.image_token_id = tokenizer.convert_tokens_to_ids(self.img_patch_token)`):
+    the config's `image_token_index` is that token's id."""
+    cls = processor_class(model_type)
+    if cls is None:
+        return {}
+    try:
+        source = inspect.getsource(inspect.getmodule(cls))
+    except (OSError, TypeError):
+        return {}
+    return {a: b for a, b in _ID_OF.findall(source) if a != b}
+
+
+@lru_cache(maxsize=None)
 def tokenizer_reads(model_type: str) -> tuple[str, ...]:
     """The `tokenizer.X_token` attributes the processor's source reads."""
     cls = processor_class(model_type)
@@ -103,7 +119,7 @@ def name_for(model_type: str | None, key: str) -> str | None:
     attr = attr_for_key(key)
     if not model_type or attr is None:
         return None
-    return token_strings(model_type).get(attr)
+    return token_strings(model_type).get(id_sources(model_type).get(attr, attr))
 
 
 def config_token_names(config: dict) -> dict[str, str]:

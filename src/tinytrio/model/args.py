@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from .media import (
                     bbox,
+                    context_hidden_states,
                     decoder_input_ids,
+                    encoder_hidden_states,
                     grid_thw,
                     high_res_pixel_values,
                     image_attention_mask,
                     image_sizes,
                     input_ids,
-                    merge_sizes,
                     inputs_embeds,
+                    lang_ids,
+                    merge_sizes,
+                    noise_embeds,
                     ones_like_pixels,
                     patch_positions,
                     pixel_values,
@@ -22,7 +26,10 @@ from .media import (
                     vision_hidden_states,
                     visual_feats,
 )
-from .media_av import any_mask, audio_mel, feature_mask, input_features, input_values, past_values
+from .media_av import (
+    any_mask, audio_mel, feature_mask, input_features, input_values, past_values, robot_state,
+    trajectory,
+)
 
 # argument name -> builder
 ARGS = {
@@ -36,17 +43,21 @@ ARGS = {
     "feature_attention_mask": feature_mask, "input_values": input_values, "audio_mel": audio_mel,
     "qformer_input_ids": qformer_ids, "query_embeds": query_embeds, "bbox": bbox,
     "inputs_embeds": inputs_embeds, "visual_feats": visual_feats,
+    "states": trajectory, "state": robot_state,
     "past_values": past_values, "pixel_position_ids": patch_positions,
     "image_position_ids": patch_positions, "high_res_pixel_values": high_res_pixel_values,
     "image_attention_mask": image_attention_mask, "merge_sizes": merge_sizes,
-    "image_merge_sizes": merge_sizes,
+    "image_merge_sizes": merge_sizes, "encoder_hidden_states": encoder_hidden_states,
+    "lang_ids": lang_ids, "noise_embeds": noise_embeds,
+    "context_hidden_states": context_hidden_states,
 }
 # an input -> the optional arguments that must come with it when the forward takes them
 COMPANIONS = [
-    ("input_ids", ("attention_mask", "bbox", "visual_feats")),
+    ("input_ids", ("attention_mask", "bbox", "visual_feats", "lang_ids")),
     ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids",
                       "image_position_ids", "high_res_pixel_values", "image_attention_mask",
                       "image_merge_sizes")),
     ("input_features", ("input_features_mask", "feature_attention_mask")),
+    ("query_embeds", ("encoder_hidden_states",)),
     ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),
 ]

@@ -151,6 +151,14 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
             from .media_av import future_values
 
             return future_values(config, batch, gen)
+        if "spectrogram_labels" in params and "input_ids" in inputs:  # text to speech
+            from .media_av import speech_labels
+
+            return speech_labels(config, inputs["input_ids"], gen)
+        if "actions" in params and "state" in inputs and "actions" not in inputs:
+            from .media_av import robot_actions
+
+            return robot_actions(config, batch, gen)
         return {}
     if name.endswith(("ForSequenceClassification", "ForImageClassification",
                       "ForAudioClassification", "ForVideoClassification")):

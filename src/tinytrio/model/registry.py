@@ -139,7 +139,8 @@ PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
 # lists of layer indices; every index that survives is kept, the rest are dropped
 INDEX_LISTS = ("attn_layer_indices",  # bamba: its attention layers among the Mamba-2 ones
                "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
-               "moe_layers", "global_attn_indexes")  # llama4: indices of MoE layers (all 48 of them by default)
+               "moe_layers", "global_attn_indexes",  # llama4: indices of MoE layers (all 48)
+               "rope_scaling_layers")  # Molmo2: the text layers that scale rope
 # per-layer lists whose key names no layer (Gemma-3n: an FFN width and a sparsity per layer)
 PER_LAYER_LISTS = ("intermediate_size", "activation_sparsity_pattern")
 # counts of trailing layers of another kind (Gemma-3n: the last N layers reuse earlier KV); they
@@ -148,6 +149,8 @@ TRAILING_COUNTS = ("num_kv_shared_layers",)
 # run-length layer patterns, [[kinds, times], …] (GPT-Neo `attention_types`): kept as one run of
 # the kept layers' kinds
 RUN_LENGTH_LAYERS = ("attention_types",)
+# layer-index keys kept beside the tower whose layers they name -> that tower's sub-config key
+TOWER_LAYER_KEYS = {"vision_feature_layer": "vision_config"}  # Molmo2: in adapter_config
 # per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
 # whether it reads its own (i - v), and the indices follow the kept layers
 LAYER_MAPS = ("kv_source_layers",)
@@ -209,9 +212,12 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("falcon", "num_kv_heads"): "kv_heads",  # with multi_query the flag wins; kept in step
     ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
     ("bloom", "n_head"): "heads",
+    ("xlstm", "embedding_dim"): "width",     # an alias of hidden_size: the blocks read this one
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes
     ("univnet", "model_hidden_channels"): "filters",  # kernel predictor emits hidden² x kernel x layers
     ("dac", "encoder_hidden_size"): "filters",  # DAC: base conv channels, doubled per downsampling
+    # Qwen3-ASR: the audio tower projects to the text width; its audio features replace tokens
+    ("qwen3_asr_encoder", "output_dim"): "width",
     # X-Codec-2 / NeuCodec: the quantizer reads acoustic + semantic features (2 x the width), so
     # it keeps its ratio to the width like a feed-forward size; the acoustic base channels double
     # per downsampling like DAC's
@@ -326,6 +332,10 @@ DERIVED_NONE: dict[str, tuple[tuple[str, ...], object]] = {
 DERIVED_ABSENT: dict[tuple[str, str], tuple[tuple[str, ...], object]] = {
     # the decoder config has no kv-heads field; moonshine-streaming checkpoints are plain MHA
     ("moonshine_streaming", "num_key_value_heads"): (("num_attention_heads",), lambda a: a),
+    # Qwen-Omni thinkers: get_rope_index reads it; the checkpoints' thinker configs set
+    # <|vision_start|> (151652), which the thinker config class never defines
+    ("qwen2_5_omni_thinker", "vision_start_token_id"): ((), lambda: 151652),
+    ("qwen3_omni_moe_thinker", "vision_start_token_id"): ((), lambda: 151652),
 }
 # Sizes the modeling code defaults in source when the config omits them; made explicit so that
 # they shrink with the head dim: key -> pattern capturing the default (a Python literal).

@@ -25,9 +25,9 @@ def _layer_kinds(d: dict, n: int) -> list[tuple]:
                 key not in R.INDEX_LISTS):
             columns.append([i - x if key in R.LAYER_MAPS and _int(x) else repr(x)
                             for i, x in enumerate(value)])
-    for key, value in d.items():  # per-layer overrides: a layer with them is another kind
-        if _per_layer(value):
-            by = {int(k): repr(sorted(v.items())) for k, v in value.items()}
+    for key, value in d.items():  # per-layer overrides: a layer with them is another kind, by
+        if _per_layer(value):     # the keys overridden (their sizes shrink: dots3 expert counts)
+            by = {int(k): repr(sorted(v)) for k, v in value.items()}
             columns.append([by.get(i) for i in range(n)])
     for key in R.INDEX_LISTS:
         if isinstance(d.get(key), list):
@@ -162,3 +162,24 @@ def _backbone_outputs(d: dict, keep: list[int]) -> None:
     if isinstance(feats, list) and all(isinstance(f, str) and f.startswith(("stage", "stem"))
                                        for f in feats):
         d["out_features"] = ["stem" if j == 0 else f"stage{j}" for j in new if j >= 0]
+
+
+def follow_tower_layers(d: dict, path: str, counts: dict) -> None:
+    """Layer indices kept in a sibling of the tower they index (Molmo2's
+    `adapter_config.vision_feature_layer` names layers of `vision_config`) follow that tower's
+    tiny stack: layer i of n0 becomes the same fraction of the n kept, distinct where it can."""
+    for key, tower in R.TOWER_LAYER_KEYS.items():
+        n0, n = counts.get(f"{path}.{tower}" if path else tower, (None, None))
+        if not n0 or n0 <= n:
+            continue
+        for sub in (v for k, v in d.items() if isinstance(v, dict) and k != tower):
+            idx = sub.get(key)
+            if not (isinstance(idx, list) and idx and all(_int(i) for i in idx)):
+                continue
+            out: list[int] = []
+            for i in idx:
+                j = max(i, -n) if i < 0 else min(n - 1, round(i * (n - 1) / max(1, n0 - 1)))
+                while j in out and j > 0:
+                    j -= 1
+                out.append(j)
+            sub[key] = out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from . import registry as R
+from .layers import _per_layer
 
 
 def _int(v) -> bool:
@@ -43,6 +44,15 @@ def shrink_experts(d: dict, mt: str | None) -> None:
     if k0 < E0:
         k = min(k, E - 1)  # real routing: top-k strictly below the number of experts
     d[ekey] = E
+    _follow(d, mt, E, k)
+    for o in (v for v in d.values() if _per_layer(v)):  # per-layer overrides (dots3 experts)
+        for layer in o.values():
+            _follow(layer, mt, E, k)
+
+
+def _follow(d: dict, mt: str | None, E: int, k: int) -> None:
+    from .shrink import family
+
     for key, v in list(d.items()):
         fam = family(key, mt)
         if fam == "experts" and _int(v) and v > 1:

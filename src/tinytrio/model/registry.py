@@ -184,6 +184,7 @@ TOKEN_ID_KEYS: frozenset[str] = frozenset({
     "forced_eos_token_id", "image_token_index", "video_token_index", "audio_token_index",
     "boi_token_index", "eoi_token_index", "suppress_tokens", "begin_suppress_tokens",
     "forced_decoder_ids",       # whisper: [[position, id], …]
+    "image_patch_id",           # Molmo2: the image patch placeholder token
     "lang_to_id", "task_to_id",  # whisper generation config: {"<|en|>": id, …}
 })
 TOKEN_ID_SUFFIXES = ("_token_id", "_token_ids", "_token_index")
@@ -191,6 +192,10 @@ TOKEN_ID_SUFFIXES = ("_token_id", "_token_ids", "_token_index")
 # Position keys that count audio frames, not tokens, when `num_mel_bins` sits beside them
 # (Whisper and the encoders built on it): a whole second of audio, never grown to cover a pad id.
 AUDIO_POSITIONS = ("max_source_positions",)
+# Audio towers whose frames the model merges in groups (sub-config model_type -> group size):
+# their tiny positions are a whole number of groups. MOSS-Transcribe-Diarize merges 4 frames per
+# audio token (audio_merge_size) and reshapes the tower's output by it.
+AUDIO_POSITION_MULTIPLE: dict[str, int] = {"moss_transcribe_diarize_audio": 4}
 
 # Side vocabularies whose embedding takes the text pad id as padding_idx (RoCBert's pronunciation
 # and shape tables: `nn.Embedding(pronunciation_vocab_size, …, padding_idx=pad_token_id)`).

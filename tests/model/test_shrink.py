@@ -213,3 +213,18 @@ def test_width_splits_sum_to_the_tiny_width():
     tiny, _ = shrink_config(LayoutLMv3Config().to_dict())
     assert 4 * tiny["coordinate_size"] + 2 * tiny["shape_size"] == tiny["hidden_size"] == 64
     assert abs(tiny["coordinate_size"] - tiny["shape_size"]) <= 1  # the original's 1:1 kept
+
+
+def test_layer_indices_beside_their_tower_follow_it():
+    """Molmo2 keeps `vision_feature_layer` in `adapter_config`, beside `vision_config`: the
+    indices follow the tiny vision stack; its text layers' rope-scaling list is an index list."""
+    tiny, _ = shrink_config({"model_type": "molmo2",
+                             "vision_config": {"model_type": "molmo2_vision", "hidden_size": 1152,
+                                               "num_attention_heads": 16, "num_hidden_layers": 25},
+                             "adapter_config": {"model_type": "molmo2_adapter",
+                                                "vision_feature_layer": [24, 18]},
+                             "text_config": {"model_type": "molmo2_text", "num_hidden_layers": 36,
+                                             "rope_scaling_layers": list(range(36))}})
+    n = tiny["vision_config"]["num_hidden_layers"]
+    assert sorted(tiny["adapter_config"]["vision_feature_layer"]) == list(range(n))
+    assert tiny["text_config"]["num_hidden_layers"] == 2

@@ -20,7 +20,8 @@ from typing import Any
 from ..errors import OptionError
 from . import registry as R
 from .blocks import scale_specs, spec_channels, width_splits
-from .layers import _apply_layers, _layer_kinds, _per_layer, choose_layers  # noqa: F401
+from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
+                     choose_layers, follow_tower_layers)
 from .moe import shrink_experts
 from .rope import _apportion, shrink_rope
 
@@ -86,10 +87,6 @@ def is_subconfig(key: str, value: Any) -> bool:
 def is_audio_positions(key: str, d: dict) -> bool:
     """Does this position key count audio frames (Whisper's encoder), not tokens?"""
     return key in R.AUDIO_POSITIONS and "num_mel_bins" in d
-
-
-def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _multiple(v: int, m: int) -> int:
@@ -231,7 +228,9 @@ class _Level:
         if fam == "layers":
             return None  # handled by _layers
         if fam == "positions" and is_audio_positions(key, self.d):
-            return min(v, R.DEFAULTS["audio_positions"])
+            # whole seconds (feature extractors count their window in seconds) and whole groups
+            return min(v, math.lcm(R.DEFAULTS["audio_positions"],
+                                   R.AUDIO_POSITION_MULTIPLE.get(self.mt, 1)))
         if fam == "positions":  # rotary models have no position table, and their scaling
             if any(k in self.d for k in ("rope_parameters", "rope_scaling", "rope_theta")):
                 return v  # (yarn, longrope) reads max_position_embeddings: keep it
@@ -386,6 +385,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         for key, value in d.items():
             if is_subconfig(key, value):
                 walk(value, f"{path}.{key}" if path else key)
+        follow_tower_layers(d, path, report.layers)
         level = _Level(d, spec, path, report)
         level.run()
         if level.grid:

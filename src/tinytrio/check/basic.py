@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 import tempfile
 
-from .core import Ctx, Skip, assert_same, first_tensor, forward, quiet, tensors, to_device
+from .core import (Ctx, Skip, assert_same, copied, first_tensor, forward, quiet, tensors,
+                   to_device)
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.txt",
                    "vocab.json", "spiece.model")
@@ -139,8 +140,10 @@ def check_generate(ctx: Ctx) -> str:
 
     if not ctx.model.can_generate():
         raise Skip("not a generative model")
+    # on copies: some generate() write into their inputs (BLIP sets input_ids[:, 0] to bos), and
+    # the later checks compare against the reference forward on ctx.inputs
     with torch.no_grad(), quiet():
-        out = ctx.model.generate(**ctx.inputs, max_new_tokens=3, do_sample=False)
+        out = ctx.model.generate(**copied(ctx.inputs), max_new_tokens=3, do_sample=False)
     out = out if isinstance(out, torch.Tensor) else first_tensor(out)
     detail = f"{tuple(out.shape)}"
     if ctx.full and "decoder_input_ids" in ctx.inputs:
@@ -148,7 +151,7 @@ def check_generate(ctx: Ctx) -> str:
         bad = out_of_vocab_ids(ctx.model)
         if bad:
             raise AssertionError(bad)
-        inputs = {k: v for k, v in ctx.inputs.items() if not k.startswith("decoder_")}
+        inputs = {k: v for k, v in copied(ctx.inputs).items() if not k.startswith("decoder_")}
         with torch.no_grad(), quiet():
             plain = ctx.model.generate(**inputs, max_new_tokens=3, do_sample=False)
         plain = plain if isinstance(plain, torch.Tensor) else first_tensor(plain)

@@ -113,6 +113,11 @@ def to_device(inputs: dict, device) -> dict:
     return {k: v.to(device) if hasattr(v, "to") else v for k, v in inputs.items()}
 
 
+def copied(inputs: dict) -> dict:
+    """The inputs with every tensor cloned, for a call that may write into its arguments."""
+    return {k: v.clone() if hasattr(v, "clone") else v for k, v in inputs.items()}
+
+
 def assert_same(reference, got, what: str, exact: bool = True) -> str:
     """Raise when `got` differs from `reference`; exact equality unless exact=False."""
     import torch

@@ -195,7 +195,9 @@ AUDIO_POSITIONS = ("max_source_positions",)
 # Audio towers whose frames the model merges in groups (sub-config model_type -> group size):
 # their tiny positions are a whole number of groups. MOSS-Transcribe-Diarize merges 4 frames per
 # audio token (audio_merge_size) and reshapes the tower's output by it.
-AUDIO_POSITION_MULTIPLE: dict[str, int] = {"moss_transcribe_diarize_audio": 4}
+AUDIO_POSITION_MULTIPLE: dict[str, int] = {"moss_transcribe_diarize_audio": 4,
+    # Qwen2.5-Omni's tower convolves chunks of 2 x n_window (200) frames: 100 positions each
+    "qwen2_5_omni_audio_encoder": 100}
 
 # Side vocabularies whose embedding takes the text pad id as padding_idx (RoCBert's pronunciation
 # and shape tables: `nn.Embedding(pronunciation_vocab_size, …, padding_idx=pad_token_id)`).

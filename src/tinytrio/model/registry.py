@@ -146,6 +146,9 @@ PER_LAYER_LISTS = ("intermediate_size", "activation_sparsity_pattern")
 # counts of trailing layers of another kind (Gemma-3n: the last N layers reuse earlier KV); they
 # count the kept trailing layers
 TRAILING_COUNTS = ("num_kv_shared_layers",)
+# layer kinds whose weights are tied across their layers: two of them are kept (Zamba ties every
+# hybrid layer's shared transformer to the first; transformers refuses a tie with no target)
+TIED_KINDS = {"layers_block_type": "hybrid"}
 # run-length layer patterns, [[kinds, times], …] (GPT-Neo `attention_types`): kept as one run of
 # the kept layers' kinds
 RUN_LENGTH_LAYERS = ("attention_types",)

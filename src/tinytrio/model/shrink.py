@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import OptionError
 from . import registry as R
 from .blocks import scale_specs, spec_channels, width_splits
+from .imagegrid import image_token_counts
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
 from .moe import shrink_experts
@@ -304,9 +305,11 @@ class _Level:
     def _layers(self) -> None:
         d = self.d
         main = next((k for k in LAYER_KEYS if _int(d.get(k))), None)
-        wanted = self.spec.layers
+        wanted = self.spec.layers  # a layer count that is the stage count (Muse-Spark audio) stays
+        stages = {len(v) for k, v in d.items() if family(k, self.mt) == "stage_layers" and
+                  isinstance(v, list) and len(v) > 1}
         for key, value in list(d.items()):
-            if family(key, self.mt) != "layers" or not _int(value) or value < 1:
+            if family(key, self.mt) != "layers" or not _int(value) or value < 1 or value in stages:
                 continue
             if key == main:
                 kinds0 = set(_layer_kinds(d, value))
@@ -345,27 +348,6 @@ class _Level:
                            else grid * patch)
 
 
-def _image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
-    """`image_seq_length` & co. follow the tiny vision grid (576 = 24² → 16 = 4²)."""
-    if not grids:
-        return
-    grid0, grid = grids[0]
-    pins = d.get("image_grid_pinpoints")
-    if isinstance(pins, list) and all(isinstance(p, list) and len(p) == 2 for p in pins):
-        # any-resolution grids are in pixels of the vision tower's image size: follow it
-        d["image_grid_pinpoints"] = [[max(1, x * grid // grid0) for x in p] for p in pins]
-    for key in R.IMAGE_TOKEN_COUNTS:
-        v = d.get(key)
-        if not _int(v) or v <= 0:
-            continue
-        if v == grid0 * grid0 + 1:  # a CLS token rides along
-            d[key] = grid * grid + 1
-        else:  # pooled tokens: the side must divide the grid (gemma3 pools 64² patches to 16²)
-            side = max(1, round(math.sqrt(v) * grid / grid0))
-            side = max(s for s in range(1, side + 1) if grid % s == 0)
-            d[key] = side * side
-
-
 # --- the tree ------------------------------------------------------------------------------------
 
 def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, ShrinkReport]:
@@ -390,7 +372,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         level.run()
         if level.grid:
             grids.append(level.grid)
-        _image_token_counts(d, grids)
+        image_token_counts(d, grids)
 
     walk(tiny, "")
     from .fidelity import fidelity  # fidelity reads family(): imported here, not at the top

@@ -90,3 +90,57 @@ def test_video_processors_keep_a_few_frames_at_the_tiny_side():
     out = shrink_image_processor(d, Target.of(qwen, qwen))
     assert out["num_frames"] == 4 and out["fps"] == 2.0
     assert out["size"]["longest_edge"] == 112 * 112
+
+
+def test_none_kwargs_take_the_tiny_configs_value():
+    blip2 = {"model_type": "blip-2", "num_query_tokens": 4, "vision_config": {"image_size": 56}}
+    out = shrink_processor_kwargs({"num_query_tokens": None}, Target.of(blip2, blip2), blip2)
+    assert out == {"num_query_tokens": 4}  # None would add no image tokens at all
+
+
+def test_processor_img_size_follows_the_tiny_side():
+    out = shrink_processor_kwargs({"img_size": 364, "patch_size": 28},
+                                  Target.of(LLAVA, LLAVA_TINY), LLAVA_TINY)
+    assert out["img_size"] == 56
+
+
+def test_perceiver_latents_are_the_tokens_per_image():
+    idefics2 = {"model_type": "idefics2", "perceiver_config": {"resampler_n_latents": 64},
+                "vision_config": {"image_size": 128, "patch_size": 32}}
+    assert Target.of(idefics2, idefics2).tokens == 64
+
+
+def test_image_processor_pinpoints_and_default_side_follow_the_tiny_config():
+    from tinytrio.processors.build import Parts, shrink_parts
+
+    tiny = {"model_type": "llava_next", "image_grid_pinpoints": [[56, 112], [112, 56]],
+            "vision_config": {"image_size": 56, "patch_size": 14}}
+    parts = Parts("llava_next", components={"image_processor": {
+        "image_grid_pinpoints": [[336, 672], [672, 336]], "size": {"shortest_edge": 336}}})
+    ip = shrink_parts(parts, tiny, tiny).components["image_processor"]
+    assert ip["image_grid_pinpoints"] == [[56, 112], [112, 56]]
+    # no image size in the config (RT-DETR): the side the model's dummy inputs use
+    rt = {"model_type": "rt_detr", "d_model": 64}
+    parts = Parts("rt_detr", components={"image_processor": {"size": {"height": 640,
+                                                                        "width": 640}}})
+    assert shrink_parts(parts, rt, rt).components["image_processor"]["size"] == {
+        "height": 32, "width": 32}
+
+
+def test_token_ids_follow_the_processors_own_sources():
+    from tinytrio.processors.tokens import added_token_attrs, name_for
+
+    # Aya Vision's image_token_id is <|IMG_PATCH|>'s id, not <image>'s
+    assert name_for("aya_vision", "image_token_index") == "<|IMG_PATCH|>"
+    # BLIP-2 adds <image> as an AddedToken itself: a named string on the tokenizer breaks it
+    assert "image_token" in added_token_attrs("blip-2")
+
+
+def test_grouped_audio_frames_keep_whole_groups_and_seconds():
+    from tinytrio.model.shrink import shrink_config
+
+    tiny, _ = shrink_config({"model_type": "moss_transcribe_diarize", "audio_merge_size": 4,
+                             "audio_config": {"model_type": "moss_transcribe_diarize_audio",
+                                              "num_mel_bins": 80, "max_source_positions": 1500,
+                                              "hidden_size": 1280}})
+    assert tiny["audio_config"]["max_source_positions"] == 100  # 2 s, 25 groups of 4

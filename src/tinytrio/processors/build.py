@@ -14,7 +14,7 @@ import contextlib
 import inspect
 import json
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import registry as R
@@ -174,6 +174,8 @@ def default_parts(model_type: str) -> Parts:
 def shrink_parts(parts: Parts, original: dict, tiny: dict) -> Parts:
     """Every component and kwarg matched to the tiny config (pure)."""
     t = Target.of(original, tiny)
+    if t.image_side is None:
+        t = replace(t, image_side=R.DEFAULT_SIDE)
     out = Parts(parts.model_type, chat_template=parts.chat_template,
                 from_source=parts.from_source, missing=list(parts.missing))
     for kind, d in parts.components.items():

@@ -36,6 +36,10 @@ RESAMPLER_TOKENS = ("resampler_n_latents",)
 # anyres pinpoints are shrunk with the vision tower; the model tiles images by the config's.
 FROM_CONFIG = ("image_grid_pinpoints",)
 
+# The image side for models whose config names none (DETR-likes, RT-DETR, conv nets): what
+# their dummy inputs use (model/media.py), so that the processor feeds tiny images too.
+DEFAULT_SIDE = 32
+
 # Vision towers whose output starts with a CLS token: a llava-family processor counts it in
 # num_additional_image_tokens (the published LLaVA / LLaVA-NeXT configs say 1).
 CLS_TOWERS = ("clip_vision_model", "clip", "metaclip_2_vision_model")

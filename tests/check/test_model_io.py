@@ -1,5 +1,6 @@
-"""generate() may write into its inputs (BLIP sets input_ids[:, 0] to bos): the generate check
-runs it on copies, so the checks after it compare against the inputs of the reference forward."""
+"""What checks do with what models do to their inputs and outputs: generate() may write into its
+inputs (BLIP sets input_ids[:, 0] to bos), so the generate check runs it on copies; a model with
+no loss is backpropagated through an output gradients reach."""
 
 from __future__ import annotations
 
@@ -25,3 +26,18 @@ def test_generate_that_writes_into_its_inputs_leaves_the_shared_inputs(tiny):
     check_generate(ctx)
     assert all((ctx.inputs[k] == v).all() for k, v in before.items())
     assert check_save_reload(ctx) == "outputs equal"
+
+
+def test_surrogate_loss_skips_outputs_gradients_cannot_reach():
+    """No loss: backward goes through the first differentiable output (LightGlue's outputs lead
+    with integer matches), and through the first tensor when none is differentiable."""
+    import torch
+
+    from tinytrio.check.basic import surrogate_loss
+
+    scores = torch.full((2, 3), 0.5, requires_grad=True)
+    out = {"matches": torch.zeros(2, 3, dtype=torch.long), "scores": scores * 2}
+    loss = surrogate_loss(out)
+    loss.backward()
+    assert loss.item() == 1.0 and scores.grad is not None
+    assert surrogate_loss({"matches": torch.ones(2, dtype=torch.long)}).item() == 1.0

@@ -203,3 +203,56 @@ def test_impossible_model_fails_cleanly(tmp_path):
     with pytest.raises((ShrinkError, OptionError)):
         make_tiny_model("llama", tmp_path / "o", heads=3, hidden_size=63, set=["head_dim=0"])
     assert not (tmp_path / "o").exists()
+
+
+# Vision inputs laid out as each tower wants them (media.py / inputs.py), one type per mechanism:
+# naflex patches with (x, y) positions and a default-filled optional vision sub-config (Gemma-4),
+# per-patch [C, p, p] pixels (PaddleOCR-VL), video-token placeholders over frames
+# (InstructBLIP-Video), one strip of patches with target sizes (MiniCPM-V's tower).
+@pytest.mark.parametrize("model_type, wanted", [
+    ("gemma4", {"image_position_ids"}), ("paddleocr_vl", {"image_grid_thw"}),
+    ("instructblipvideo", {"qformer_input_ids"}), ("minicpm_ocr_vision", {"target_sizes"})])
+def test_vision_inputs_fit_the_tower(model_type, wanted, tmp_path):
+    import torch
+
+    from tinytrio.model.classes import pick_model_class
+    from tinytrio.model.inputs import image_token_id, make_inputs
+
+    out = tmp_path / model_type
+    make_tiny_model(model_type, out, check=False)
+    config = json.loads((out / "config.json").read_text())
+    vision = config.get("vision_config") or config
+    assert vision["hidden_size"] <= 64  # a filled sub-config is shrunk like any other
+    cls, _ = pick_model_class(config)
+    model = cls.from_pretrained(out).eval()
+    inputs = make_inputs(model)
+    assert wanted <= set(inputs), sorted(inputs)
+    with torch.no_grad():
+        model(**inputs)  # placeholders and features agree, or the forward raises
+    token = image_token_id(model.config)
+    if "input_ids" in inputs and token is not None:
+        assert (inputs["input_ids"] == token).any()
+
+
+# Audio, time-series, robotics and text-to-speech inputs (media_av.py), one type per mechanism:
+# a frame mask for the CTC loss (Parakeet), sound beside text for an audio tower and a
+# [B, C, frames, mels] spectrogram (CLAP), a univariate series with padding and frequency
+# (TimesFM), a trajectory (Decision Transformer), duration/pitch/energy targets (FastSpeech 2).
+@pytest.mark.parametrize("model_type, wanted", [
+    ("parakeet_ctc", {"attention_mask", "labels"}), ("clap", {"input_ids", "input_features"}),
+    ("timesfm", {"past_values_padding", "freq"}), ("decision_transformer", {"returns_to_go"}),
+    ("fastspeech2_conformer", {"duration_labels", "spectrogram_labels"})])
+def test_av_inputs_train(model_type, wanted, tmp_path):
+    from tinytrio.model.classes import pick_model_class
+    from tinytrio.model.inputs import make_inputs
+
+    out = tmp_path / model_type
+    make_tiny_model(model_type, out, check=False)
+    cls, _ = pick_model_class(json.loads((out / "config.json").read_text()))
+    model = cls.from_pretrained(out).train()
+    inputs = make_inputs(model, labels=True)
+    assert wanted <= set(inputs), sorted(inputs)
+    out = model(**inputs)
+    loss = out.loss if getattr(out, "loss", None) is not None else out[0].float().pow(2).mean()
+    loss.mean().backward()
+    assert any(p.grad is not None for p in model.parameters())

@@ -17,18 +17,18 @@ import itertools
 import torch
 
 from .args import ARGS, COMPANIONS
-from .media import SEQ, Ctx, image_token_id, reserved_ids, text_ids  # noqa: F401
+from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
 from .media_av import has_audio_tower
 
 # Each layout choice with its options, most common first; tried as a product, in order.
 LAYOUT_CHOICES = {
     # how pixel_values are laid out (media.pixel_values says what each is)
-    "image": ("bchw", "flat", "video", "stack", "naflex", "patches", "cubes", "tokens"),
+    "image": ("bchw", "flat", "video", "stack", "naflex", "patches", "cubes", "tokens", "strip"),
     "mel": ("auto", "bmf", "bfm", "b1fm"),  # input_features: [B, mels, frames], [B, frames, mels]
     "audio": ("bt", "b1t", "bfm"),      # input_values: [B, samples], [B, 1, samples], a spectrogram
     "sizes": (False, True),             # pass image_sizes (Pixtral-style towers need them)
 }
-MAX_TRIES = 16
+MAX_TRIES = 18
 
 
 def _wanted(model, params: dict) -> list[str]:
@@ -50,7 +50,7 @@ def _wanted(model, params: dict) -> list[str]:
     if text and "input_ids" not in names:
         names.insert(0, "input_ids")
     media = "pixel_values" in params and "pixel_values" not in names and (
-        image_token_id(config) is not None or getattr(config, "vision_config", None) is not None
+        image_token_id(config) is not None or image_config(config) is not config  # TVP: backbone
         or getattr(config, "image_size", None) is not None)  # ViLT: one config, text + patches
     if media:
         names.append("pixel_values")

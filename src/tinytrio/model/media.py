@@ -170,13 +170,19 @@ def _frames(vc) -> int:
     return _get((vc,), "num_frames", "frames_per_clip", default=2)
 
 
+def _merge(vc) -> int:
+    """Patches merged per side into one language-model token (Kimi: `merge_kernel_size` [2, 2])."""
+    m = _get((vc,), "spatial_merge_size", "merge_size", "merge_kernel_size", default=1)
+    return (m[0] if isinstance(m, (list, tuple)) else m) or 1
+
+
 def _flat_patches(ctx: Ctx, grid_name: str) -> dict:
     """Qwen-VL family: flattened patches plus a (t, h, w) grid per image."""
     vc = image_config(ctx.config)
     p = getattr(vc, "patch_size", 14)
     p = p[0] if isinstance(p, (list, tuple)) else p
     t = _get((vc,), "temporal_patch_size", "patch_temporal", default=1) or 1
-    merge = getattr(vc, "spatial_merge_size", None) or getattr(vc, "merge_size", None) or 1
+    merge = _merge(vc)
     side = 2 * merge
     n = side * side
     pv = torch.rand((ctx.batch * n, _channels(vc) * t * p * p), generator=ctx.gen)
@@ -196,7 +202,7 @@ def pixel_values(ctx: Ctx):
         p = getattr(vc, "patch_size", 14)
         p = p[0] if isinstance(p, (list, tuple)) else p
         t = _get((vc,), "temporal_patch_size", "patch_temporal", default=1) or 1
-        m = getattr(vc, "spatial_merge_size", None) or 1
+        m = _merge(vc)
         # unflattened: PaddleOCR-VL [C, p, p] a patch, Inkling [t, p, p, C]; Inkling-2 one
         # [m*p, m*p, C] block per language-model token, its grid counted in those tokens
         shape = {"patches": (c, p, p), "cubes": (t, p, p, c), "tokens": (m * p, m * p, c)}
@@ -207,6 +213,11 @@ def pixel_values(ctx: Ctx):
         return out
     if kind == "video":
         return torch.rand((ctx.batch, _frames(vc), c, h, w), generator=ctx.gen)
+    if kind == "strip":  # MiniCPM-V/-o: every patch side by side in one [1, C, p, n * p] strip,
+        p = getattr(vc, "patch_size", 14)  # each image's patch grid in target_sizes (a 4 x 4
+        side = 4                            # grid survives the two 2 x 2 merges)
+        pv = torch.rand((1, c, p, ctx.batch * side * side * p), generator=ctx.gen)
+        return {"pixel_values": pv, "target_sizes": torch.tensor([[side, side]] * ctx.batch)}
     if kind == "stack":  # crops per image: as many as the largest any-resolution grid needs
         pins = _get((ctx.config,), "image_grid_pinpoints", default=None) or []
         n = 1 + max([(ph // h) * (pw // w) for ph, pw in pins if ph >= h and pw >= w] or [0])
@@ -267,6 +278,16 @@ def grid_thw(ctx: Ctx):
     return _flat_patches(ctx, name)
 
 
+def merge_sizes(ctx: Ctx):
+    """VideoLLaMA-3: each image's spatial merge factor, beside its (t, h, w) grid."""
+    grid = ctx.inputs.get("grid_thw", ctx.inputs.get("image_grid_thw"))
+    if grid is None:
+        return None
+    vc = image_config(ctx.config)
+    merge = _merge(vc)
+    return torch.full((grid.shape[0],), merge, dtype=torch.long)
+
+
 def image_sizes(ctx: Ctx):
     pv = ctx.inputs.get("pixel_values")
     if pv is None or pv.dim() < 4 or not ctx.layout.get("sizes", True):
@@ -315,6 +336,30 @@ def qformer_ids(ctx: Ctx):
 def query_embeds(ctx: Ctx):
     n = _get((ctx.config,), "num_query_tokens", default=4)
     return torch.randn((ctx.batch, n, ctx.config.hidden_size), generator=ctx.gen)
+
+
+def noise_embeds(ctx: Ctx):
+    """A DFlash drafter's block to denoise: the anchor token and mask tokens, embedded."""
+    n = _get((ctx.config,), "block_size", default=SEQ)
+    return torch.randn((ctx.batch, n, ctx.config.hidden_size), generator=ctx.gen)
+
+
+def context_hidden_states(ctx: Ctx):
+    """A DFlash drafter's context: the target model's chosen layers, concatenated per token."""
+    layers = len(_get((ctx.config,), "target_layer_ids", default=None) or [0])
+    return torch.randn((ctx.batch, SEQ, layers * ctx.config.hidden_size), generator=ctx.gen)
+
+
+def lang_ids(ctx: Ctx):
+    """X-MOD: one language adapter per row (an index into config.languages)."""
+    n = len(getattr(ctx.config, "languages", None) or [0])
+    return torch.randint(0, n, (ctx.batch,), generator=ctx.gen)
+
+
+def encoder_hidden_states(ctx: Ctx):
+    """A Q-Former's cross-attention memory: the vision tower's patch features."""
+    hidden = _get((ctx.config,), "encoder_hidden_size", "hidden_size", default=64)
+    return torch.randn((ctx.batch, 8, hidden), generator=ctx.gen)
 
 
 def bbox(ctx: Ctx):

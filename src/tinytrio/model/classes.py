@@ -21,6 +21,8 @@ AUTO_ORDER = [
     ("MODEL_FOR_CTC_MAPPING_NAMES", "automatic-speech-recognition"),
     ("MODEL_FOR_AUDIO_CLASSIFICATION_MAPPING_NAMES", "audio-classification"),
     ("MODEL_MAPPING_NAMES", "feature-extraction"),
+    # last: a composite whose base class is built on one part (MusicGen's decoder)
+    ("MODEL_FOR_TEXT_TO_WAVEFORM_MAPPING_NAMES", "text-to-audio"),
 ]
 # head-class name suffix -> pipeline task, for the model card's pipeline_tag
 SUFFIX_TASKS = [
@@ -79,8 +81,8 @@ def _for_text_part(cls, mt: str) -> bool:
     from ..sources import config_class
 
     try:
-        text = getattr(config_class(mt), "sub_configs", {}).get("text_config")
-        return text is not None and getattr(cls, "config_class", None) is text
+        parts = getattr(config_class(mt), "sub_configs", {}).values()  # or any part: MusicGen's
+        return any(getattr(cls, "config_class", None) is p for p in parts)  # decoder
     except Exception:
         return False
 
@@ -141,6 +143,9 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
     for key, value in R.FILL_NONE.items():
         if key in config and config[key] is None:
             config[key] = _default_sub_config(mt, key) if value == {} else copy.deepcopy(value)
+    for key in R.REDERIVED.get(mt, ()):
+        if key in config:
+            config[key] = None
     for key, (sources, derive) in R.DERIVED_NONE.items():
         args = [config.get(k) for k in sources]
         if key in config and config[key] is None and all(

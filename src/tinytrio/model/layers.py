@@ -82,11 +82,22 @@ def choose_layers(d: dict, n: int, wanted: int | None, where: str) -> list[int]:
                 f"--layers {wanted} cannot keep the layer pattern of {where or 'this model'}: "
                 f"the first layer of every kind appears within {prefix} layers; "
                 f"use --layers {prefix}")
-        return list(range(max(target, prefix)))
+        return list(range(max(target, prefix, _second_tied(d, n) + 1)))
     # a long list pattern: keep the first layer of each kind, in order, then fill from the start
-    firsts = sorted({kinds.index(k) for k in distinct})
+    firsts = sorted({kinds.index(k) for k in distinct} | {_second_tied(d, n)} - {-1})
     rest = [i for i in range(n) if i not in firsts][: max(0, target - len(firsts))]
     return sorted(firsts + rest)
+
+
+def _second_tied(d: dict, n: int) -> int:
+    """The second layer of a kind whose weights are tied across its layers, else -1."""
+    for (mt, key), kind in R.TIED_KINDS.items():
+        value = d.get(key) if d.get("model_type") == mt else None
+        at = [i for i, x in enumerate(value) if x == kind] if isinstance(value, list) and len(
+            value) == n else []
+        if len(at) > 1:
+            return at[1]
+    return -1
 
 
 def _apply_layers(d: dict, n: int, keep: list[int]) -> None:

@@ -148,7 +148,7 @@ PER_LAYER_LISTS = ("intermediate_size", "activation_sparsity_pattern")
 TRAILING_COUNTS = ("num_kv_shared_layers",)
 # layer kinds whose weights are tied across their layers: two of them are kept (Zamba ties every
 # hybrid layer's shared transformer to the first; transformers refuses a tie with no target)
-TIED_KINDS = {"layers_block_type": "hybrid"}
+TIED_KINDS = {("zamba", "layers_block_type"): "hybrid"}
 # run-length layer patterns, [[kinds, times], …] (GPT-Neo `attention_types`): kept as one run of
 # the kept layers' kinds
 RUN_LENGTH_LAYERS = ("attention_types",)
@@ -326,6 +326,11 @@ TYPE_DEFAULTS: dict[str, dict] = {
     # None = every layer conv, which cannot run; LFM2-8B-A1B's 24 layers, 6 of them attention
     "lfm2_moe": {"num_hidden_layers": 24, "layer_types": [
         "full_attention" if i in (2, 6, 10, 14, 18, 21) else "conv" for i in range(24)]},
+}
+# Sizes a config class derives from others when None (Zamba: attention on [hidden, embeddings],
+# twice the width): reset to None in the original so the tiny config derives them again.
+REDERIVED: dict[str, tuple[str, ...]] = {
+    "zamba": ("attention_hidden_size", "attention_head_dim"),
 }
 # Keys a default config leaves None although the modeling code reads them unguarded (`head_dim
 # ** -0.5`, `heads // kv_heads`): filled with the value the config class documents for None.

@@ -41,3 +41,14 @@ def test_surrogate_loss_skips_outputs_gradients_cannot_reach():
     loss.backward()
     assert loss.item() == 1.0 and scores.grad is not None
     assert surrogate_loss({"matches": torch.ones(2, dtype=torch.long)}).item() == 1.0
+
+
+def test_keypoint_matcher_processor_gets_an_image_pair(tiny):
+    """A keypoint-matching image processor (LightGlue) takes two images, and its output feeds the
+    model's forward; backward runs through the matching scores (the matches are integers)."""
+    from tinytrio.check import check_model
+
+    checks = check_model(tiny("lightglue"), fast=True, raise_on_fail=False)["checks"]
+    assert checks["processor"]["status"] == "pass", checks["processor"]
+    assert "image pair" in checks["processor"]["detail"]
+    assert checks["backward"]["status"] == "pass", checks["backward"]

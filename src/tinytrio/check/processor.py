@@ -305,6 +305,10 @@ def _forward(ctx: Ctx, proc) -> str:
         kwargs["videos" if "videos" in params else next(iter(params))] = [
             [_image(side, i) for i in range(frames)]]
         what.append(f"{frames} frames")
+    elif ip is not None and hasattr(ip, "post_process_keypoint_matching"):
+        side = _side(ctx, ip)  # keypoint matchers (LightGlue, SuperGlue) take a pair of images
+        kwargs["images"] = [_image(side), _image(side, 1)]
+        what.append("an image pair")
     elif ip is not None:
         kwargs["images"] = _image(_side(ctx, ip))
     if fe is not None:

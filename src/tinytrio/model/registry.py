@@ -64,6 +64,7 @@ EXACT: dict[str, str] = {
     # mixture of experts
     "num_experts": "experts", "n_routed_experts": "experts", "num_local_experts": "experts",
     "moe_num_experts": "experts",
+    "zero_expert_num": "experts",  # LongCat-Flash: identity experts the router also scores
     "num_experts_per_tok": "topk", "num_experts_per_token": "topk", "moe_topk": "topk",
     "moe_k": "topk", "top_k": "topk", "top_k_experts": "topk",
     "n_shared_experts": "shared_experts", "num_shared_experts": "shared_experts",

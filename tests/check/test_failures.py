@@ -152,3 +152,16 @@ def test_zero_projection_overflows_the_gradient_norm(tiny, tmp_path):
         check_backward(ctx)
     with pytest.raises(AssertionError, match="gradient norm not finite"):
         check_train(ctx)
+
+
+def test_open_clamp_bound_is_not_a_nan_weight():
+    """An all-infinite buffer is an open clamp bound (Gemma-4 ClippableLinear); a partly
+    infinite or NaN one is still a broken weight."""
+    import torch
+
+    from tinytrio.check.basic import open_bound
+
+    assert open_bound(torch.tensor(float("inf"))) and open_bound(torch.full((3,), -float("inf")))
+    assert not open_bound(torch.tensor([1.0, float("inf")]))
+    assert not open_bound(torch.tensor([float("inf"), -float("inf")]))
+    assert not open_bound(torch.tensor(float("nan")))

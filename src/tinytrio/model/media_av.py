@@ -166,7 +166,23 @@ def robot_state(ctx: Ctx) -> dict:
         out["noise"] = torch.randn((ctx.batch, c.chunk_size, c.max_action_dim), generator=ctx.gen)
     if "timestep" in ctx.params:
         out["timestep"] = 0.05 + 0.9 * torch.rand((ctx.batch,), generator=ctx.gen)
+    vlm = getattr(c, "vlm_config", None)
+    if vlm is not None and "pixel_values" in ctx.params and "input_ids" in ctx.inputs:
+        out.update(_camera(ctx, vlm))
     return out
+
+
+def _camera(ctx: Ctx, vlm) -> dict:
+    """A vision-language-action model's prefix: one camera image per row, its patches as image
+    tokens ahead of the prompt (PaliGemma projects every patch), and which cameras are present."""
+    vc, token = vlm.vision_config, vlm.image_token_id
+    n = (vc.image_size // vc.patch_size) ** 2
+    text = ctx.inputs["input_ids"].masked_fill(ctx.inputs["input_ids"] == token, 0)
+    ids = torch.cat([torch.full((ctx.batch, n), token), text], dim=1)
+    return {"pixel_values": torch.rand((ctx.batch, 1, vc.num_channels, vc.image_size,
+                                        vc.image_size), generator=ctx.gen),
+            "pixel_attention_mask": torch.ones((ctx.batch, 1), dtype=torch.bool),
+            "input_ids": ids, "attention_mask": torch.ones_like(ids)}
 
 
 def robot_actions(config, batch: int, gen: torch.Generator) -> dict:

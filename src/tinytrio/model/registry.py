@@ -309,6 +309,8 @@ TYPE_DEFAULTS: dict[str, dict] = {
             "rope_type": "default", "rope_theta": 50000.0, "mrope_section": [24, 20, 20],
             "mrope_interleaved": True}}}),
     "cohere_compass": {"text_config": _COMPASS},
+    # the text model builds a sliding-window mask on every forward; Step-3.5's window is 512
+    "step3p7": {"text_config": {"sliding_window": 512}},
     # T5Gemma2Config hands its dropout_rate to the encoder's text config; alone, nothing does
     "t5gemma2_encoder": {"text_config": {"dropout_rate": 0.0}},
     # every fourth layer is indexed attention, whose QSA indexer the default leaves unset (Qwen4-Exp)

@@ -69,10 +69,22 @@ def pick_model_class(config: dict):
         name = _mapping(mapping).get(mt)
         if isinstance(name, (list, tuple)):
             name = name[0]
-        cls = _get_class(name) if name else None
+        cls = (_get_class(name) or _module_class(mt, name)) if name else None
         if cls is not None and not _for_text_part(cls, mt):
             return cls, task_of(name, mt)
     return None, None
+
+
+def _module_class(mt: str, name: str):
+    """A class the auto mapping names but transformers does not export (VoxtralRealtimeTextModel),
+    from the model type's own modeling module, as the auto classes find it."""
+    from transformers import CONFIG_MAPPING
+
+    try:
+        module = CONFIG_MAPPING[mt].__module__.replace(".configuration_", ".modeling_")
+        return getattr(importlib.import_module(module), name, None)
+    except Exception:
+        return None
 
 
 def _for_text_part(cls, mt: str) -> bool:

@@ -243,7 +243,10 @@ def fallback_template(proc, model_type: str, objs: dict) -> str | None:
     marks = {}
     for kind, attr in (("image", "image_token"), ("video", "video_token"),
                        ("audio", "audio_token")):
-        token = getattr(proc, attr, None) or strings.get(attr)
+        # where users write a placeholder the processor expands into other tokens (Qianfan-OCR's
+        # <image> -> <|context_image|>s), the template writes the placeholder
+        token = getattr(proc, f"{kind}_placeholder_token", None) or getattr(
+            proc, attr, None) or strings.get(attr)
         if isinstance(token, str) and token:
             start, end = strings.get("vision_start_token"), strings.get("vision_end_token")
             if kind != "audio" and start and end:

@@ -228,3 +228,99 @@ def test_layer_indices_beside_their_tower_follow_it():
     n = tiny["vision_config"]["num_hidden_layers"]
     assert sorted(tiny["adapter_config"]["vision_feature_layer"]) == list(range(n))
     assert tiny["text_config"]["num_hidden_layers"] == 2
+
+
+# --- default configs that could not build (shrink_llm) ------------------------------------------
+
+def test_none_head_dim_and_kv_heads_are_derived():
+    from tinytrio.model.classes import complete_defaults
+
+    d = {"model_type": "x", "hidden_size": 4096, "num_attention_heads": 32, "head_dim": None,
+         "num_key_value_heads": None}
+    complete_defaults(d)
+    assert (d["head_dim"], d["num_key_value_heads"]) == (128, 32)
+
+
+def test_composite_type_builds_the_whole_model_not_its_text_part():
+    from tinytrio.model.classes import pick_model_class
+
+    cls, _ = pick_model_class({"model_type": "llama4"})
+    assert cls.__name__ == "Llama4ForConditionalGeneration"  # not Llama4ForCausalLM (text only)
+
+
+def test_unexported_mapped_class_is_found_in_its_module():
+    from tinytrio.model.classes import pick_model_class
+
+    assert pick_model_class({"model_type": "voxtral_realtime_text"})[0].__name__ == \
+        "VoxtralRealtimeTextModel"
+
+
+def test_small_foreign_vocab_ids_are_not_text_ids():
+    from tinytrio.model.pairing import token_id_slots
+
+    d = {"vocab_size": 128256, "bos_token_id": 1, "protein_encoder_config": {
+        "vocab_size": 446, "pad_token_id": 1, "mask_token_id": 4}}
+    assert [p for p, _ in token_id_slots(d)] == [("bos_token_id",)]
+
+
+def test_side_vocab_padded_at_the_text_pad_holds_it():
+    from tinytrio.model.pairing import positions_cover_pad
+
+    tiny = {"pad_token_id": 1023, "pronunciation_vocab_size": 910, "type_vocab_size": 2}
+    positions_cover_pad({}, tiny)
+    assert (tiny["pronunciation_vocab_size"], tiny["type_vocab_size"]) == (1024, 2)
+
+
+def test_width_parts_sum_to_the_tiny_width_and_zero_sizes_stay_zero():
+    tiny, _ = shrink_config({"model_type": "reformer", "hidden_size": 256, "num_attention_heads": 2,
+                             "axial_pos_embds_dim": [64, 192], "qk_rope_head_dim": 0})
+    assert sum(tiny["axial_pos_embds_dim"]) == 64 and tiny["axial_pos_embds_dim"] == [16, 48]
+    assert tiny["qk_rope_head_dim"] == 0  # NoPE stays NoPE (GLM-5-Next)
+
+
+def test_run_length_layer_pattern_follows_kept_layers():
+    tiny, _ = shrink_config({"model_type": "gpt_neo", "hidden_size": 2048, "num_heads": 16,
+                             "num_layers": 24, "attention_types": [[["global", "local"], 12]]})
+    assert tiny["num_layers"] == 2 and tiny["attention_types"] == [[["global", "local"], 1]]
+
+
+def test_per_layer_lists_and_trailing_counts_follow_kept_layers():
+    n = 35
+    tiny, _ = shrink_config({
+        "model_type": "gemma3n_text", "hidden_size": 2048, "num_attention_heads": 8,
+        "num_hidden_layers": n, "intermediate_size": [16384] * n,
+        "layer_types": (["sliding_attention"] * 4 + ["full_attention"]) * 7,
+        "activation_sparsity_pattern": [0.95] * 10 + [0.0] * 25, "num_kv_shared_layers": 15})
+    k = tiny["num_hidden_layers"]
+    assert len(tiny["intermediate_size"]) == len(tiny["activation_sparsity_pattern"]) == k
+    assert 0 < tiny["num_kv_shared_layers"] < k  # some layers still produce the shared KV
+    assert tiny["layer_types"][-tiny["num_kv_shared_layers"]:] == ["sliding_attention",
+                                                                    "full_attention"]
+
+
+def test_tied_layer_kind_is_kept_twice():
+    types = ["linear_attention"] * 2 + ["hybrid"] + ["linear_attention"] * 4 + ["hybrid"] * 2
+    keep = choose_layers({"model_type": "zamba", "layers_block_type": types}, 9, None, "")
+    assert sum(types[i] == "hybrid" for i in keep) == 2
+
+
+def test_per_layer_override_kinds_by_key_and_experts_shrink():
+    d = {"model_type": "dots3_note_vision_encoder", "hidden_size": 1536,
+         "num_attention_heads": 24, "num_hidden_layers": 20, "num_local_experts": 64,
+         "num_experts_per_tok": 2, "mlp_layer_types": ["dense"] * 5 + ["sparse"] * 15,
+         "per_layer_config": {f"{i:02d}": {"num_local_experts": 4 * (i - 4)}
+                              for i in range(5, 20)}}
+    tiny, _ = shrink_config(d)
+    assert tiny["num_hidden_layers"] == 6  # through the first sparse layer, not one per count
+    assert all(o["num_local_experts"] <= tiny["num_local_experts"]
+               for o in tiny["per_layer_config"].values())
+
+
+def test_source_rope_default_skips_per_layer_type_rope():
+    from tinytrio.model.classes import complete_defaults
+
+    d = {"model_type": "cohere_compass_text", "hidden_size": 64, "num_attention_heads": 4,
+         "rope_parameters": {"full_attention": None, "sliding_attention": {
+             "rope_type": "default", "rope_theta": 5e4}}}
+    complete_defaults(d)
+    assert set(d["rope_parameters"]) == {"full_attention", "sliding_attention"}

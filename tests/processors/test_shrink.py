@@ -144,3 +144,10 @@ def test_grouped_audio_frames_keep_whole_groups_and_seconds():
                                               "num_mel_bins": 80, "max_source_positions": 1500,
                                               "hidden_size": 1280}})
     assert tiny["audio_config"]["max_source_positions"] == 100  # 2 s, 25 groups of 4
+
+
+def test_unset_tokens_per_image_become_the_tiny_grid():
+    # LLaVA-OneVision's processor defaults num_image_tokens to None and takes math.sqrt of it
+    out = shrink_processor_kwargs({"num_image_tokens": None}, Target.of(LLAVA, LLAVA_TINY),
+                                  LLAVA_TINY)
+    assert out == {"num_image_tokens": 16}

@@ -175,7 +175,8 @@ def shrink_processor_kwargs(d: dict, t: Target, tiny: dict) -> dict:
     """A processor's own kwargs (processor_config.json) matched to the tiny config."""
     out = dict(d)
     for key, value in d.items():
-        if key in R.IMAGE_TOKEN_COUNTS and _int(value) and t.tokens:
+        if key in R.IMAGE_TOKEN_COUNTS and (value is None or _int(value)) and t.tokens:
+            # None: "from the model" (LLaVA-OneVision takes math.sqrt of it)
             cls_token = t.grid0 is not None and value == t.grid0 ** 2 + 1
             out[key] = t.tokens + (1 if cls_token and t.tokens == (t.grid or 0) ** 2 else 0)
         elif key == "patch_size" and t.patch:

@@ -27,6 +27,9 @@ MAX_NEW_TOKENS = 3
 TINY_PIXELS = 256  # no tiny image processor makes images wider than this
 PROMPT = "Describe this."
 AUDIO_KEYS = ("audio", "audios", "raw_speech", "speech")  # a processor's audio argument
+# forward-argument name parts that take images / audio
+IMAGE_WORDS = ("pixel", "patches", "image")
+AUDIO_WORDS = ("input_features", "input_values", "audio", "speech")
 # what the processor itself must make: never filled in from the model's dummy-input builders
 MADE_BY_PROCESSORS = ("input_ids", "pixel_values", "pixel_values_videos", "input_features",
                       "input_values")
@@ -48,7 +51,6 @@ def _audio(rate: int):
 
 def _load(ctx: Ctx):
     from transformers import AutoProcessor
-
     from transformers.utils import is_torchvision_available
 
     try:
@@ -294,8 +296,11 @@ def _forward(ctx: Ctx, proc) -> str:
     from OCR) is built as the model's other checks build it."""
     import torch
 
-    ip = _preprocessor(ctx, proc, "image_processor")
-    fe = _preprocessor(ctx, proc, "feature_extractor")
+    forward = inspect.signature(ctx.model.forward).parameters
+    # only the media this head takes (SeamlessM4TForTextToText: text, though its processor also
+    # has a feature extractor)
+    ip = _preprocessor(ctx, proc, "image_processor") if _takes(forward, IMAGE_WORDS) else None
+    fe = _preprocessor(ctx, proc, "feature_extractor") if _takes(forward, AUDIO_WORDS) else None
     call = proc if not _is_tokenizer(proc) else (ip or fe or proc)
     params = inspect.signature(call.__call__).parameters
     kwargs, what = {}, []
@@ -321,7 +326,6 @@ def _forward(ctx: Ctx, proc) -> str:
         kwargs["padding"] = True
     if not kwargs:
         raise Skip(f"no input recipe for {type(proc).__name__}")
-    forward = inspect.signature(ctx.model.forward).parameters
     with quiet():
         inputs = call(**kwargs, return_tensors="pt")
         inputs = {k: v.to(ctx.device) for k, v in inputs.items() if hasattr(v, "to")}
@@ -333,6 +337,10 @@ def _forward(ctx: Ctx, proc) -> str:
             ctx.model(**inputs)
     return (f"{type(call).__name__}{' (' + ', '.join(what) + ')' if what else ''} -> "
             f"forward({', '.join(inputs)}){_tiny(inputs)}")
+
+
+def _takes(forward: dict, words: tuple[str, ...]) -> bool:
+    return any(w in name for name in forward for w in words)
 
 
 def _unmade(ctx: Ctx, forward: dict, inputs: dict) -> dict:

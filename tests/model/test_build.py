@@ -211,7 +211,10 @@ def test_impossible_model_fails_cleanly(tmp_path):
 # (InstructBLIP-Video), one strip of patches with target sizes (MiniCPM-V's tower).
 @pytest.mark.parametrize("model_type, wanted", [
     ("gemma4", {"image_position_ids"}), ("paddleocr_vl", {"image_grid_thw"}),
-    ("instructblipvideo", {"qformer_input_ids"}), ("minicpm_ocr_vision", {"target_sizes"})])
+    ("instructblipvideo", {"qformer_input_ids"}), ("minicpm_ocr_vision", {"target_sizes"}),
+    # the whole model: its image token filled (TYPE_DEFAULTS), placeholders counted through the
+    # inner model's get_image_features (the head's takes only *args, **kwargs)
+    ("minicpm_ocr", {"pixel_values", "target_sizes"})])
 def test_vision_inputs_fit_the_tower(model_type, wanted, tmp_path):
     import torch
 

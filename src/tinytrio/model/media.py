@@ -117,6 +117,12 @@ class Ctx:
             self.inputs["token_type_ids"] = torch.zeros_like(self.inputs["input_ids"])
 
 
+def _names_inputs(fn) -> bool:
+    """Does the callable name any argument (not only *args / **kwargs)?"""
+    return any(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+               for p in inspect.signature(fn).parameters.values())
+
+
 def _count_image_tokens(ctx: Ctx) -> int:
     """Ask the config, else the model itself, how many placeholder tokens one image becomes."""
     config = ctx.config
@@ -127,9 +133,10 @@ def _count_image_tokens(ctx: Ctx) -> int:
             counted = v
             break
     getter = None
-    for owner in (ctx.model, getattr(ctx.model, "model", None)):  # a head may not forward it
-        for name in ("get_image_features", "get_video_features"):
-            getter = getter or getattr(owner, name, None)
+    for owner in (ctx.model, getattr(ctx.model, "model", None)):  # a head may not forward it,
+        for name in ("get_image_features", "get_video_features"):  # or only as (*args, **kwargs)
+            found = getattr(owner, name, None)
+            getter = getter or (found if found is not None and _names_inputs(found) else None)
     if getter is None:
         return counted or 1
     accepted = inspect.signature(getter).parameters

@@ -30,6 +30,8 @@ EXACT: dict[str, str] = {
     # dots3: adapters from the vision / audio tower width to the text width
     "adapter_in_dim": "width", "adapter_out_dim": "width", "adapter_input_size": "width",
     "condition_dim": "width",  # Pocket-TTS flow head: conditioned on the backbone's hidden states
+    "codebook_dim": "width",  # EnCodec: codewords live in the encoder's width (= hidden_size)
+    "vector_quantization_hidden_dimension": "width",  # Mimi: = codebook_dim, the codewords' width
     "upsample_groups": "width",  # Mimi: a depthwise upsampling conv, one group per channel
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)
     "hidden_sizes": "width", "embed_dims": "width", "embed_dim_per_stage": "width",
@@ -329,6 +331,9 @@ TYPE_DEFAULTS: dict[str, dict] = {
     # None = every layer conv, which cannot run; LFM2-8B-A1B's 24 layers, 6 of them attention
     "lfm2_moe": {"num_hidden_layers": 24, "layer_types": [
         "full_attention" if i in (2, 6, 10, 14, 18, 21) else "conv" for i in range(24)]},
+    # MiniCPM-V/-OCR: image_token_id None makes forward drop the images (generate still encodes
+    # them); MiniCPM-V-4.6's config sets Qwen3.5's <|image_pad|>, and 4.7 / OCR share its text model
+    **{t: {"image_token_id": 248056} for t in ("minicpmv4_6", "minicpmv4_7", "minicpm_ocr")},
 }
 # Sizes a config class derives from others when None (Zamba: attention on [hidden, embeddings],
 # twice the width): reset to None in the original so the tiny config derives them again.

@@ -183,7 +183,8 @@ def follow_tower_layers(d: dict, path: str, counts: dict) -> None:
         n0, n = counts.get(f"{path}.{tower}" if path else tower, (None, None))
         if not n0 or n0 <= n:
             continue
-        for sub in (v for k, v in d.items() if isinstance(v, dict) and k != tower):
+        # a sibling of the tower, or the level holding it (VipLLaVA's top-level list)
+        for sub in [d, *(v for k, v in d.items() if isinstance(v, dict) and k != tower)]:
             idx = sub.get(key)
             if not (isinstance(idx, list) and idx and all(_int(i) for i in idx)):
                 continue

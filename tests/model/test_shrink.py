@@ -230,6 +230,18 @@ def test_layer_indices_beside_their_tower_follow_it():
     assert tiny["text_config"]["num_hidden_layers"] == 2
 
 
+def test_layer_indices_at_the_towers_own_level_follow_it():
+    """VipLLaVA keeps its `vision_feature_layer` list beside `vision_config`, at the top level:
+    every index must name one of the tiny tower's hidden states."""
+    tiny, _ = shrink_config({"model_type": "vipllava", "vision_feature_layer": [-2, -5, -8, -11, 6],
+                             "vision_config": {"model_type": "clip_vision_model",
+                                               "hidden_size": 1024, "num_attention_heads": 16,
+                                               "num_hidden_layers": 24}})
+    n = tiny["vision_config"]["num_hidden_layers"]
+    idx = tiny["vision_feature_layer"]
+    assert len(idx) == 5 and all(-(n + 1) <= i <= n for i in idx), idx
+
+
 # --- default configs that could not build (shrink_llm) ------------------------------------------
 
 def test_none_head_dim_and_kv_heads_are_derived():

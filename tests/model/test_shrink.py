@@ -336,3 +336,12 @@ def test_source_rope_default_skips_per_layer_type_rope():
              "rope_type": "default", "rope_theta": 5e4}}}
     complete_defaults(d)
     assert set(d["rope_parameters"]) == {"full_attention", "sliding_attention"}
+
+
+def test_a_composite_size_follows_a_part_stage_width():
+    """PP-DocLayout-V3's mask branch reads the backbone's first-stage features: `x4_feat_dim`
+    takes the tiny `backbone_config.stage_out_channels[0]` (registry.FOLLOW_PARTS)."""
+    tiny, _ = shrink_config({"model_type": "pp_doclayout_v3", "d_model": 256, "x4_feat_dim": 128,
+                             "backbone_config": {"model_type": "hgnet_v2", "num_channels": 3,
+                                                 "stage_out_channels": [128, 512, 1024, 2048]}})
+    assert tiny["x4_feat_dim"] == tiny["backbone_config"]["stage_out_channels"][0] < 128

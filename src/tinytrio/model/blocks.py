@@ -74,3 +74,13 @@ def width_splits(d: dict, H: int, H0: int | None) -> dict:
         if rest == 0:
             out.update(zip(keys, parts))
     return out
+
+
+def follow_parts(d: dict) -> None:
+    """A size kept at a composite's level that is one entry of a part's per-stage width list
+    (registry.FOLLOW_PARTS) takes that entry's tiny value; the part is already shrunk."""
+    for (mt, key), (part, list_key, i) in R.FOLLOW_PARTS.items():
+        widths = (d.get(part) or {}).get(list_key) if isinstance(d.get(part), dict) else None
+        if d.get("model_type") == mt and _int(d.get(key)) and isinstance(widths, list) and \
+                -len(widths) <= i < len(widths):
+            d[key] = widths[i]

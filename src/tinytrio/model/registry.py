@@ -179,6 +179,13 @@ BLOCK_SPECS: dict[str, tuple[int, ...]] = {"block_configs": (1, 2)}
 # concatenates x0, y0, x1, y1 (coordinate_size each) and h, w (shape_size each) into hidden_size.
 WIDTH_SPLITS: dict[tuple[str, ...], tuple[int, ...]] = {("coordinate_size", "shape_size"): (4, 2)}
 
+# (model_type, key) -> (part, width list, index): a size at a composite's level that is one
+# stage width of a part, read there by the modeling code.
+FOLLOW_PARTS: dict[tuple[str, str], tuple[str, str, int]] = {
+    # PP-DocLayout-V3: the mask branch reads the backbone's stride-4 (first stage) features
+    ("pp_doclayout_v3", "x4_feat_dim"): ("backbone_config", "stage_out_channels", 0),
+}
+
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import OptionError
 from . import registry as R
-from .blocks import scale_specs, spec_channels, width_splits
+from .blocks import follow_parts, scale_specs, spec_channels, width_splits
 from .imagegrid import image_token_counts
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
@@ -370,6 +370,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         follow_tower_layers(d, path, report.layers)
         level = _Level(d, spec, path, report)
         level.run()
+        follow_parts(d)
         if level.grid:
             grids.append(level.grid)
         image_token_counts(d, grids)

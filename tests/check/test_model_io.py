@@ -52,3 +52,14 @@ def test_keypoint_matcher_processor_gets_an_image_pair(tiny):
     assert checks["processor"]["status"] == "pass", checks["processor"]
     assert "image pair" in checks["processor"]["detail"]
     assert checks["backward"]["status"] == "pass", checks["backward"]
+
+
+def test_transducer_generates_from_its_start_token_and_trains(tiny):
+    """An RNN-T/TDT prediction network (forward takes `decoder_cache`) steps one token at a time:
+    generate starts it from the decoder start token; training reads [start] + labels with the
+    encoder frames counted from the feature mask (Parakeet TDT's loss runs on plain torch)."""
+    from tinytrio.check import check_model
+
+    checks = check_model(tiny("parakeet_tdt"), fast=True, raise_on_fail=False)["checks"]
+    for name in ("forward", "generate", "backward"):
+        assert checks[name]["status"] == "pass", (name, checks[name])

@@ -3,6 +3,7 @@ backward, nan and save → reload."""
 
 from __future__ import annotations
 
+import inspect
 import math
 import tempfile
 
@@ -140,10 +141,16 @@ def check_generate(ctx: Ctx) -> str:
 
     if not ctx.model.can_generate():
         raise Skip("not a generative model")
+    from ..model.inputs import ONE_STEP_DECODERS
+
     # on copies: some generate() write into their inputs (BLIP sets input_ids[:, 0] to bos), and
     # the later checks compare against the reference forward on ctx.inputs
+    inputs = copied(ctx.inputs)
+    if "decoder_input_ids" in inputs and any(  # a transducer generates from its start token
+            a in inspect.signature(ctx.model.forward).parameters for a in ONE_STEP_DECODERS):
+        inputs["decoder_input_ids"] = inputs["decoder_input_ids"][:, :1]
     with torch.no_grad(), quiet():
-        out = ctx.model.generate(**copied(ctx.inputs), max_new_tokens=3, do_sample=False)
+        out = ctx.model.generate(**inputs, max_new_tokens=3, do_sample=False)
     out = out if isinstance(out, torch.Tensor) else first_tensor(out)
     detail = f"{tuple(out.shape)}"
     if ctx.full and "decoder_input_ids" in ctx.inputs:

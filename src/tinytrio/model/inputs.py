@@ -29,6 +29,11 @@ LAYOUT_CHOICES = {
     "sizes": (False, True),             # pass image_sizes (Pixtral-style towers need them)
 }
 MAX_TRIES = 18
+# heads whose loss counts the encoder's valid frames from the attention mask (CTC, RNN-T, TDT)
+FRAME_LOSSES = ("ForCTC", "ForRNNT", "ForTDT")
+# forward arguments of a decoder that steps one token at a time from its own state (the RNN-T /
+# TDT prediction network's `decoder_cache`): it reads [start] + labels, and generates from [start]
+ONE_STEP_DECODERS = ("decoder_cache",)
 
 
 def _wanted(model, params: dict) -> list[str]:
@@ -127,8 +132,8 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
             model._tinytrio_layout = layout  # probe once per model object
         except Exception:
             pass
-    if labels and type(model).__name__.endswith("ForCTC") and "attention_mask" in params:
-        names = names + ["attention_mask"]  # the CTC loss counts encoder frames from it
+    if labels and type(model).__name__.endswith(FRAME_LOSSES) and "attention_mask" in params:
+        names = names + ["attention_mask"]  # the CTC / transducer loss counts encoder frames
     inputs = _build(model, params, names, layout, batch, seed)
     if labels:
         gen = torch.Generator().manual_seed(seed + 1)
@@ -168,6 +173,8 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
     if name.endswith("ForTokenClassification") and "input_ids" in inputs:
         return {"labels": torch.randint(0, max(1, config.num_labels), inputs["input_ids"].shape,
                                         generator=gen)}
+    if "decoder_input_ids" in inputs and any(a in params for a in ONE_STEP_DECODERS):
+        return {"labels": inputs["decoder_input_ids"][:, 1:].clone()}
     if "decoder_input_ids" in inputs:
         return {"labels": inputs["decoder_input_ids"].clone()}
     if "input_ids" in inputs and name.endswith(("ForCausalLM", "ForMaskedLM",

@@ -345,3 +345,13 @@ def test_a_composite_size_follows_a_part_stage_width():
                              "backbone_config": {"model_type": "hgnet_v2", "num_channels": 3,
                                                  "stage_out_channels": [128, 512, 1024, 2048]}})
     assert tiny["x4_feat_dim"] == tiny["backbone_config"]["stage_out_channels"][0] < 128
+
+
+def test_channel_multipliers_are_capped():
+    """MobileNet's `depth_multiplier` / MobileViTv2's `width_multiplier` scale the conv widths
+    the code derives from constants: capped, so those models shrink too."""
+    tiny, _ = shrink_config({"model_type": "mobilenet_v1", "depth_multiplier": 1.0,
+                             "image_size": 224})
+    assert tiny["depth_multiplier"] == 0.25
+    tiny, _ = shrink_config({"model_type": "mobilevitv2", "width_multiplier": 0.125})
+    assert tiny["width_multiplier"] == 0.125  # never grows

@@ -84,3 +84,11 @@ def follow_parts(d: dict) -> None:
         if d.get("model_type") == mt and _int(d.get(key)) and isinstance(widths, list) and \
                 -len(widths) <= i < len(widths):
             d[key] = widths[i]
+
+
+def channel_multipliers(d: dict) -> dict:
+    """Float channel multipliers (MobileNet `depth_multiplier`, MobileViTv2 `width_multiplier`)
+    scale every conv width the code derives from constants: capped at the smallest published
+    variant's (registry.CHANNEL_MULTIPLIERS)."""
+    return {k: min(d[k], cap) for k, cap in R.CHANNEL_MULTIPLIERS.items()
+            if isinstance(d.get(k), (int, float)) and not isinstance(d[k], bool)}

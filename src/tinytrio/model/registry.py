@@ -179,6 +179,10 @@ BLOCK_SPECS: dict[str, tuple[int, ...]] = {"block_configs": (1, 2)}
 # concatenates x0, y0, x1, y1 (coordinate_size each) and h, w (shape_size each) into hidden_size.
 WIDTH_SPLITS: dict[tuple[str, ...], tuple[int, ...]] = {("coordinate_size", "shape_size"): (4, 2)}
 
+# Float multipliers of the conv widths a model derives from constants in code -> their cap: the
+# smallest published variant (MobileNet-v1/v2 0.25, MobileViTv2 0.5; 0.25 for all is tinier).
+CHANNEL_MULTIPLIERS = {"depth_multiplier": 0.25, "width_multiplier": 0.25}
+
 # (model_type, key) -> (part, width list, index): a size at a composite's level that is one
 # stage width of a part, read there by the modeling code.
 FOLLOW_PARTS: dict[tuple[str, str], tuple[str, str, int]] = {

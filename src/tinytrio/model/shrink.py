@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import OptionError
 from . import registry as R
-from .blocks import follow_parts, scale_specs, spec_channels, width_splits
+from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
 from .imagegrid import image_token_counts
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
@@ -300,6 +300,7 @@ class _Level:
                 cap = self.spec.layers or R.DEFAULTS["layers"]
                 out[key] = [min(x, cap) for x in value]
         out.update(scale_specs(d, H, top, self.mt) | width_splits(d, H, self.width0()))
+        out.update(channel_multipliers(d))
         return out
 
     def _layers(self) -> None:

@@ -63,3 +63,24 @@ def test_transducer_generates_from_its_start_token_and_trains(tiny):
     checks = check_model(tiny("parakeet_tdt"), fast=True, raise_on_fail=False)["checks"]
     for name in ("forward", "generate", "backward"):
         assert checks[name]["status"] == "pass", (name, checks[name])
+
+
+def test_masked_logit_columns_are_not_overflow():
+    """-inf in whole columns, the same for every row (Grounding DINO's padded text logits), is a
+    mask; a stray -inf, a +inf or a NaN is still a failure."""
+    import torch
+
+    from tinytrio.check.basic import masked_columns
+
+    logits = torch.randn(2, 8, 6)
+    logits[:, :, 4:] = float("-inf")
+    logits[1, :, 3] = float("-inf")  # a masked text token of the second sample
+    assert masked_columns(logits)
+    stray = logits.clone()
+    stray[0, 2, 0] = float("-inf")
+    assert not masked_columns(stray)
+    for bad in (float("inf"), float("nan")):
+        other = logits.clone()
+        other[0, 0, 0] = bad
+        assert not masked_columns(other)
+    assert not masked_columns(torch.full((2, 3), float("-inf")))

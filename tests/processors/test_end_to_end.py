@@ -18,6 +18,10 @@ SOURCES = {
     "llava-hub": str(FIXTURES / "llava-hf__llava-1.5-7b-hf.json"),
     "qwen2-vl-hub": str(FIXTURES / "Qwen__Qwen2-VL-7B-Instruct.json"),
 }
+# a video clip; a processor class without a chat template; no processor class (a tokenizer beside
+# an image processor)
+PATHS = {"videomae": "frames", "blip-2": "no chat template",
+         "cosmos3_omni": "tokenizer + image processor"}
 NEEDS_TORCHVISION = {"qwen2_vl", "qwen2-vl-hub"}  # transformers 5.23 builds Qwen2VLProcessor only
 # with a video processor, which needs torchvision
 
@@ -36,7 +40,7 @@ def built(tmp_path_factory):
     def get(name):
         if name not in cache:
             out = root / name
-            result = make_tiny_model(SOURCES[name], out, check=False)
+            result = make_tiny_model(SOURCES.get(name, name), out, check=False)
             cache[name] = (out, result)
         return cache[name]
 
@@ -206,3 +210,10 @@ def test_source_processor_files_are_shrunk(tmp_path):
     assert again.processors["from"] == "source"
     for f in ("preprocessor_config.json", "processor_config.json", "chat_template.jinja"):
         assert (tmp_path / "again" / f).read_bytes() == (tmp_path / "tiny" / f).read_bytes(), f
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+def test_processor_paths_without_a_plain_chat(built, name):
+    out, _ = built(name)
+    entry = check_model(out, raise_on_fail=False)["checks"]["processor"]
+    assert entry["status"] == "pass" and PATHS[name] in entry["detail"], entry

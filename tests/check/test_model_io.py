@@ -84,3 +84,18 @@ def test_masked_logit_columns_are_not_overflow():
         other[0, 0, 0] = bad
         assert not masked_columns(other)
     assert not masked_columns(torch.full((2, 3), float("-inf")))
+
+
+def test_ocr_processor_gets_words_and_boxes(tiny):
+    """A document processor that runs OCR (LayoutLMv3: apply_ocr, which needs Tesseract) is fed
+    words and boxes with its OCR off, and its image fits the tiny model (input_size shrinks)."""
+    import json
+
+    from tinytrio.check import check_model
+
+    path = tiny("layoutlmv3")
+    assert json.loads((path / "config.json").read_text())["input_size"] <= 64
+    checks = check_model(path, fast=True, raise_on_fail=False)["checks"]
+    assert checks["processor"]["status"] == "pass", checks["processor"]
+    assert "OCR off" in checks["processor"]["detail"] and "pixel_values" in checks["processor"][
+        "detail"]

@@ -235,6 +235,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("mamba", "intermediate_size"): "ffn",   # = expand * hidden in the checkpoint; a size
     ("falcon", "num_kv_heads"): "kv_heads",  # with multi_query the flag wins; kept in step
     ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
+    ("layoutlmv3", "input_size"): "image",  # the image side its patch position table is built for
     ("bloom", "n_head"): "heads",
     ("xlstm", "embedding_dim"): "width",     # an alias of hidden_size: the blocks read this one
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes

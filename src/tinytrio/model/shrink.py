@@ -324,13 +324,13 @@ class _Level:
                 d[key] = min(value, wanted if wanted is not None else R.DEFAULTS["layers"])
 
     def _image(self) -> None:
-        d = self.d
-        size, patch = d.get("image_size"), d.get("patch_size")
+        d, key = self.d, next((k for k in self.d if family(k, self.mt) == "image"), "image_size")
+        size, patch = d.get(key), d.get("patch_size")  # LayoutLMv3 names it input_size
         if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
             size = max(size)
         if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
             if _int(size) and not _int(patch):  # a list stays a list (Hiera: [224, 224])
-                d["image_size"] = [min(size, 32)] * 2 if size != d["image_size"] else min(size, 32)
+                d[key] = [min(size, 32)] * 2 if size != d[key] else min(size, 32)
             return
         grid0 = size // patch
         merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)
@@ -345,8 +345,7 @@ class _Level:
         grid -= grid % merge
         grid = max(grid, merge)
         self.grid = (grid0, grid)
-        d["image_size"] = ([grid * patch] * 2 if isinstance(d["image_size"], list)
-                           else grid * patch)
+        d[key] = [grid * patch] * 2 if isinstance(d[key], list) else grid * patch
 
 
 # --- the tree ------------------------------------------------------------------------------------

@@ -259,3 +259,22 @@ def test_av_inputs_train(model_type, wanted, tmp_path):
     loss = out.loss if getattr(out, "loss", None) is not None else out[0].float().pow(2).mean()
     loss.mean().backward()
     assert any(p.grad is not None for p in model.parameters())
+
+
+def test_perceiver_latents_shrink_and_labels_cover_every_decoded_position(tmp_path):
+    """Perceiver's latent width and self-attention depth shrink (d_latents, num_self_attends_per_
+    block); its masked-LM decoder emits max_position_embeddings positions whatever the input
+    length, so the labels span them all (the positions past the input ignored)."""
+    from tinytrio.model.classes import pick_model_class
+    from tinytrio.model.inputs import make_inputs
+
+    out = tmp_path / "perceiver"
+    result = make_tiny_model("perceiver", out, check=False)
+    assert result.params < 1_000_000
+    cls, _ = pick_model_class(json.loads((out / "config.json").read_text()))
+    model = cls.from_pretrained(out).train()
+    inputs = make_inputs(model, labels=True)
+    positions = model.config.max_position_embeddings
+    assert inputs["labels"].shape[1] == positions > inputs["input_ids"].shape[1]
+    assert (inputs["labels"][:, inputs["input_ids"].shape[1]:] == -100).all()
+    model(**inputs).loss.backward()

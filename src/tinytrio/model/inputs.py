@@ -17,6 +17,7 @@ import itertools
 import torch
 
 from .args import ARGS, COMPANIONS
+from .registry import FIXED_OUTPUT_POSITIONS
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
 from .media_av import has_audio_tower
 
@@ -181,5 +182,8 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
                                                 "ForConditionalGeneration")):
         labels = inputs["input_ids"].clone()
         labels[torch.isin(labels, torch.tensor(sorted(reserved_ids(config)) or [-1]))] = -100
+        fixed = getattr(config, FIXED_OUTPUT_POSITIONS.get(config.model_type, ""), None)
+        if isinstance(fixed, int) and fixed > labels.shape[1]:  # the rest of the positions: ignored
+            labels = torch.nn.functional.pad(labels, (0, fixed - labels.shape[1]), value=-100)
         return {"labels": labels}
     return {}

@@ -23,6 +23,8 @@ EXACT: dict[str, str] = {
     "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
     "output_hidden_size": "width", "mlp_dim": "ffn",
     "vit_dim": "width",  # SAM-HQ: the vision tower's width, read by the mask decoder
+    # Perceiver: the latent array's width and its self-attention layers per block
+    "d_latents": "width", "num_self_attends_per_block": "layers",
     "output_proj_dims": "width",  # Gemma-4 audio/unified vision: the tower's output width
     # llama4 vision adapter: fc1 -> projector_input_dim, fc2 projector_output_dim², and the
     # multimodal projector reads vision_output_dim: one width end to end
@@ -192,6 +194,10 @@ FOLLOW_PARTS: dict[tuple[str, str], tuple[str, str, int]] = {
 
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")
+
+# Masked-LM heads that decode a fixed number of positions, whatever the input length: the config
+# key that holds it. Perceiver's decoder queries every max_position_embeddings position.
+FIXED_OUTPUT_POSITIONS: dict[str, str] = {"perceiver": "max_position_embeddings"}
 
 # Keys whose value is one or more token ids (besides anything ending in `_token_id(s)` or
 # `_token_index`), remapped into the tiny tokenizer.

@@ -125,6 +125,8 @@ def coverage_page(report: dict) -> str:
         "torchvision when it is imported, so the types whose modeling code needs timm are "
         "skipped with that reason; moving to a torch/torchvision pair that imports (torch 2.14.1 "
         "+ torchvision 0.29.1, a 5.5 GB CUDA build) would lift them. `tinytrio[all]` holds the "
-        "optional libraries that do install (diffusers).\n\n")
+        "optional libraries that do install (diffusers). Where they do import (a GPU machine "
+        "with torch 2.11), the skipped types were swept too: "
+        "[docs/sweep/optional-libraries.md](sweep/optional-libraries.md).\n\n")
     title, rest = body.split("\n", 1)
     return head + title + "\n\n" + intro + rest.lstrip("\n")

@@ -90,6 +90,9 @@ EXACT: dict[str, str] = {
     "image_size": "image", "patch_size": "keep",
     # vocabularies that are not the tokenizer's
     "vocab_size": "vocab",
+    # VQ codebooks (EnCodec, Mimi, Janus/Chameleon VQGAN) and the audio-code vocab over them
+    # (Moshi): one size, capped together so codes still index the codebook
+    "codebook_size": "codebook", "num_embeddings": "codebook", "audio_vocab_size": "codebook",
 }
 
 # suffix -> family, for the long tail (`vision_intermediate_size`, `speech_encoder_layers` …)
@@ -220,7 +223,9 @@ AUDIO_POSITIONS = ("max_source_positions",)
 # audio token (audio_merge_size) and reshapes the tower's output by it.
 AUDIO_POSITION_MULTIPLE: dict[str, int] = {"moss_transcribe_diarize_audio": 4,
     # Qwen2.5-Omni's tower convolves chunks of 2 x n_window (200) frames: 100 positions each
-    "qwen2_5_omni_audio_encoder": 100}
+    "qwen2_5_omni_audio_encoder": 100,
+    # Voxtral's projector reads 4 tower frames per audio token (intermediate_size = 4 x hidden)
+    "voxtral_encoder": 4}
 
 # Side vocabularies whose embedding takes the text pad id as padding_idx (RoCBert's pronunciation
 # and shape tables: `nn.Embedding(pronunciation_vocab_size, …, padding_idx=pad_token_id)`).
@@ -274,6 +279,7 @@ DEFAULTS = dict(
     image_grid=4,      # patches per image side
     audio_positions=50,  # Whisper-style encoders: 2 mel frames per position, 100 frames a
                          # second; 50 makes the feature extractor's window one whole second
+    codebook=256,      # VQ codebook entries (a power of 2: Mimi requires one)
     queries=8,         # object queries (DETR-likes); a 32-pixel image has 21 anchors at strides 8-32
     max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence
 )
@@ -352,6 +358,8 @@ TYPE_DEFAULTS: dict[str, dict] = {
     # MiniCPM-V/-OCR: image_token_id None makes forward drop the images (generate still encodes
     # them); MiniCPM-V-4.6's config sets Qwen3.5's <|image_pad|>, and 4.7 / OCR share its text model
     **{t: {"image_token_id": 248056} for t in ("minicpmv4_6", "minicpmv4_7", "minicpm_ocr")},
+    # Voxtral: audio_token_id None makes forward find no placeholder (Voxtral-Mini-3B uses 24)
+    "voxtral": {"audio_token_id": 24},
 }
 # Sizes a config class derives from others when None (Zamba: attention on [hidden, embeddings],
 # twice the width): reset to None in the original so the tiny config derives them again.

@@ -242,6 +242,8 @@ class _Level:
             return H // 2 if H0 is None or 2 * v >= H0 else v
         if fam == "queries":
             return min(v, R.DEFAULTS["queries"])
+        if fam == "codebook":
+            return min(v, R.DEFAULTS["codebook"])
         if fam == "filters":
             return min(v, R.DEFAULTS["filters"])
         if fam == "vocab":

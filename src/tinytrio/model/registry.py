@@ -93,6 +93,8 @@ EXACT: dict[str, str] = {
     # VQ codebooks (EnCodec, Mimi, Janus/Chameleon VQGAN) and the audio-code vocab over them
     # (Moshi): one size, capped together so codes still index the codebook
     "codebook_size": "codebook", "num_embeddings": "codebook", "audio_vocab_size": "codebook",
+    # VQGAN (Janus, Chameleon, Emu3): base conv channels, times channel_multiplier per level
+    "base_channels": "vq_base",
 }
 
 # suffix -> family, for the long tail (`vision_intermediate_size`, `speech_encoder_layers` …)
@@ -195,6 +197,10 @@ FOLLOW_PARTS: dict[tuple[str, str], tuple[str, str, int]] = {
     ("pp_doclayout_v3", "x4_feat_dim"): ("backbone_config", "stage_out_channels", 0),
 }
 
+# Lists whose length counts the doublings of a codec's base `filters` (one per down-sampling
+# stage): the base shrinks so the widest stage stays within DEFAULTS["filters_top"].
+FILTER_DOUBLINGS = ("downsampling_ratios", "upsampling_ratios")
+
 # Group-norm group counts: the widths they split must stay multiples of them.
 GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups")
 
@@ -279,6 +285,8 @@ DEFAULTS = dict(
     image_grid=4,      # patches per image side
     audio_positions=50,  # Whisper-style encoders: 2 mel frames per position, 100 frames a
                          # second; 50 makes the feature extractor's window one whole second
+    vq_base=32,        # VQGAN base channels: the code's GroupNorm(32) needs multiples of 32
+    filters_top=64,    # the widest stage of a conv codec (base filters doubled per down-sampling)
     codebook=256,      # VQ codebook entries (a power of 2: Mimi requires one)
     queries=8,         # object queries (DETR-likes); a 32-pixel image has 21 anchors at strides 8-32
     max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence

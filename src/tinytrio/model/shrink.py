@@ -244,8 +244,12 @@ class _Level:
             return min(v, R.DEFAULTS["queries"])
         if fam == "codebook":
             return min(v, R.DEFAULTS["codebook"])
-        if fam == "filters":
-            return min(v, R.DEFAULTS["filters"])
+        if fam == "filters":  # base channels doubled per down-sampling: the top stays small
+            n = max([len(self.d[k]) for k in R.FILTER_DOUBLINGS
+                     if isinstance(self.d.get(k), list)] or [0])
+            return max(1, min(v, R.DEFAULTS["filters"], R.DEFAULTS["filters_top"] >> n))
+        if fam == "vq_base":
+            return min(v, R.DEFAULTS["vq_base"])
         if fam == "vocab":
             return None  # pairing sets the text vocab; other vocabularies are contracts
         return None  # experts, top-k, groups, image: handled together in shrink_experts / _image

@@ -355,3 +355,18 @@ def test_channel_multipliers_are_capped():
     assert tiny["depth_multiplier"] == 0.25
     tiny, _ = shrink_config({"model_type": "mobilevitv2", "width_multiplier": 0.125})
     assert tiny["width_multiplier"] == 0.125  # never grows
+
+
+def test_codec_sizes_shrink_together():
+    """VQ codebooks cap together (codes still index them); a codec's base filters shrink so the
+    widest stage (filters x 2^downsamplings) stays small; VQGAN base channels keep GroupNorm(32)."""
+    tiny, _ = shrink_config({"model_type": "vibevoice_acoustic_tokenizer", "hidden_size": 64,
+                             "num_filters": 32, "downsampling_ratios": [2, 2, 4, 5, 5, 8]})
+    assert tiny["num_filters"] == 1 and tiny["downsampling_ratios"] == [2, 2, 4, 5, 5, 8]
+    tiny, _ = shrink_config({"model_type": "moshi", "hidden_size": 4096, "audio_vocab_size": 2048,
+                             "audio_encoder_config": {"model_type": "mimi", "hidden_size": 512,
+                                                      "codebook_size": 2048}})
+    assert tiny["audio_vocab_size"] == tiny["audio_encoder_config"]["codebook_size"] == 256
+    tiny, _ = shrink_config({"model_type": "janus_vqgan", "base_channels": 128,
+                             "num_embeddings": 16384})
+    assert tiny["base_channels"] == 32 and tiny["num_embeddings"] == 256

@@ -19,7 +19,7 @@ import torch
 from .args import ARGS, COMPANIONS
 from .registry import FIXED_OUTPUT_POSITIONS
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
-from .media_av import has_audio_tower
+from .media_av import has_audio_tower, place_audio_tokens
 
 # Each layout choice with its options, most common first; tried as a product, in order.
 LAYOUT_CHOICES = {
@@ -83,6 +83,7 @@ def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed
         elif value is not None:
             ctx.inputs[name] = value
     ctx.place_media_tokens()
+    place_audio_tokens(ctx)
     return {k: v for k, v in ctx.inputs.items() if k in params or k in names}
 
 

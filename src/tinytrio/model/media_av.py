@@ -4,6 +4,8 @@ robot trajectories (`states`, `state`, `actions`)."""
 
 from __future__ import annotations
 
+import inspect
+
 import torch
 
 from .media import AUDIO_SAMPLES, FRAMES, Ctx, _get, attention_mask, audio_config
@@ -57,6 +59,78 @@ def input_features(ctx: Ctx):
     channels = _get(cfgs, "input_channels", "num_stacked_frames", default=1) * MEL_STACK.get(
         getattr(cfgs[0], "model_type", None), 1)
     return torch.randn((ctx.batch, frames, mels * channels), generator=ctx.gen)
+
+
+AUDIO_TOKEN_KEYS = ("audio_token_id", "audio_token_index")
+# where a model keeps its audio tower (its `_get_feat_extract_output_lengths` counts the frames)
+AUDIO_TOWER_ATTRS = ("audio_tower", "audio_encoder", "encoder")
+
+
+def audio_token_id(config):
+    for cfg in (config, getattr(config, "text_config", None)):
+        for k in AUDIO_TOKEN_KEYS:
+            v = getattr(cfg, k, None)
+            if isinstance(v, int):
+                return v
+    return None
+
+
+def place_audio_tokens(ctx: Ctx) -> None:
+    """An audio language model (Voxtral, Audio Flamingo, FunASR-Nano …) swaps one placeholder
+    token per audio embedding: prepend that many audio tokens to each row of input_ids."""
+    token, ids = audio_token_id(ctx.config), ctx.inputs.get("input_ids")
+    if token is None or ids is None or "input_features" not in ctx.inputs:
+        return
+    n = _count_audio_tokens(ctx)
+    if not n:
+        return
+    ctx.inputs["input_ids"] = torch.cat([torch.full((ctx.batch, n), token), ids], dim=1)
+    if "attention_mask" in ctx.inputs:
+        ctx.inputs["attention_mask"] = torch.ones_like(ctx.inputs["input_ids"])
+
+
+def _frame_mask(ctx: Ctx) -> torch.Tensor:
+    for k in ("input_features_mask", "feature_attention_mask"):
+        if isinstance(ctx.inputs.get(k), torch.Tensor):
+            return ctx.inputs[k]
+    feats = ctx.inputs["input_features"]
+    return torch.ones((ctx.batch, ctx.frames or feats.shape[-1]), dtype=torch.long)
+
+
+def _count_audio_tokens(ctx: Ctx) -> int | None:
+    """Audio embeddings per row: what the model's get_audio_features returns, else what its audio
+    tower's output-length rule gives for the frames."""
+    owners = [o for o in (ctx.model, getattr(ctx.model, "model", None)) if o is not None]
+    for owner in owners:
+        getter = getattr(owner, "get_audio_features", None)
+        if getter is None:
+            continue
+        accepted = inspect.signature(getter).parameters
+        if not any(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in accepted.values()):
+            continue  # a head that only passes (*args, **kwargs) on: ask the inner model
+        media = {k: v for k, v in ctx.inputs.items() if k in accepted and k != "input_ids"}
+        media.update({k: None for k, p in accepted.items() if k not in media and p.kind in (
+            p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is p.empty
+            and k != "input_ids"})  # what the forward passes for an optional input it lacks
+        try:
+            with torch.no_grad():
+                feats = getter(**media)
+        except Exception:
+            continue  # it wants the placeholders already in place (MusicFlamingo's timestamps)
+        feats = getattr(feats, "pooler_output", None) if not isinstance(
+            feats, torch.Tensor) else feats
+        if isinstance(feats, torch.Tensor):
+            rows = feats.shape[0] if feats.dim() == 2 else feats.shape[0] * feats.shape[1]
+            return max(1, int(rows) // ctx.batch)
+        break
+    for owner in owners:
+        for attr in AUDIO_TOWER_ATTRS:
+            rule = getattr(getattr(owner, attr, None), "_get_feat_extract_output_lengths", None)
+            if rule is not None:
+                out = rule(_frame_mask(ctx).sum(-1))
+                out = out[-1] if isinstance(out, tuple) else out
+                return int(out.sum()) // ctx.batch
+    return None
 
 
 def audio_mel(ctx: Ctx) -> dict:

@@ -1,0 +1,34 @@
+"""Audio language models get one audio placeholder token per audio embedding beside their mel
+features (media_av.place_audio_tokens), so the forward really merges the audio into the text."""
+
+import json
+
+import pytest
+
+from tinytrio import make_tiny_model
+
+
+# counted by get_audio_features with a required argument the forward passes as None (MOSS),
+# by the audio tower's output-length rule (Qwen2-Audio has no getter), and Voxtral (its audio
+# token filled by TYPE_DEFAULTS, its tower positions a whole number of 4-frame projector groups)
+@pytest.mark.parametrize("model_type", ["moss_transcribe_diarize", "qwen2_audio", "voxtral"])
+def test_audio_lm_gets_audio_placeholders(model_type, tmp_path):
+    import torch
+
+    from tinytrio.model.classes import pick_model_class
+    from tinytrio.model.inputs import make_inputs
+    from tinytrio.model.media_av import audio_token_id
+
+    out = tmp_path / model_type
+    make_tiny_model(model_type, out, check=False)
+    cls, _ = pick_model_class(json.loads((out / "config.json").read_text()))
+    model = cls.from_pretrained(out).train()
+    inputs = make_inputs(model, labels=True)
+    token = audio_token_id(model.config)
+    assert "input_features" in inputs and token is not None
+    assert (inputs["input_ids"] == token).sum(-1).min() > 0  # every row carries its audio
+    assert (inputs["labels"][inputs["input_ids"] == token] == -100).all()
+    model(**inputs).loss.backward()  # placeholders and features agree, or the forward raises
+    assert any(p.grad is not None for p in model.parameters())
+    with torch.no_grad():
+        model.eval()(**{k: v for k, v in inputs.items() if k != "labels"})

@@ -370,3 +370,10 @@ def test_codec_sizes_shrink_together():
     tiny, _ = shrink_config({"model_type": "janus_vqgan", "base_channels": 128,
                              "num_embeddings": 16384})
     assert tiny["base_channels"] == 32 and tiny["num_embeddings"] == 256
+
+
+def test_flattened_patch_pixels_are_not_a_width():
+    """Pix2Struct / Kosmos-2.5 embed flattened 16x16x3 patches: the image processor's contract."""
+    tiny, _ = shrink_config({"model_type": "kosmos_2_5_vision_model", "hidden_size": 1536,
+                             "patch_embed_hidden_size": 768})
+    assert tiny["patch_embed_hidden_size"] == 768 and tiny["hidden_size"] == 64

@@ -21,7 +21,8 @@ SOURCES = {
 # a video clip; a processor class without a chat template; no processor class (a tokenizer beside
 # an image processor)
 PATHS = {"videomae": "frames", "blip-2": "no chat template",
-         "cosmos3_omni": "tokenizer + image processor"}
+         "cosmos3_omni": "tokenizer + image processor",
+         "xclip": "text by the tokenizer"}  # clips from the checkpoints' VideoMAE processor
 NEEDS_TORCHVISION = {"qwen2_vl", "qwen2-vl-hub"}  # transformers 5.23 builds Qwen2VLProcessor only
 # with a video processor, which needs torchvision
 

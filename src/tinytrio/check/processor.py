@@ -334,7 +334,10 @@ def _forward(ctx: Ctx, proc) -> str:
     if not kwargs:
         raise Skip(f"no input recipe for {type(proc).__name__}")
     with quiet(), _ocr_off(ip if ocr else None):
-        inputs = call(**kwargs, return_tensors="pt")
+        inputs = dict(call(**kwargs, return_tensors="pt"))
+        if call is not proc and "input_ids" in forward:  # a bare tokenizer beside the media
+            inputs.update(proc(["a tiny test"], return_tensors="pt", padding=True))  # (X-CLIP)
+            what.append("text by the tokenizer")
         inputs = {k: v.to(ctx.device) for k, v in inputs.items() if hasattr(v, "to")}
         if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
             inputs["pixel_values"] = inputs["pixel_values"].to(ctx.model.dtype)

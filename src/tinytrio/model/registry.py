@@ -120,6 +120,8 @@ NOT_SIZES: frozenset[str] = frozenset({
     "num_feat_extract_layers",  # wav2vec2: equals len(conv_dim), the conv stack is a contract
     "num_nextn_predict_layers", "num_mtp_layers",
     "type_vocab_size",          # BERT token types: usually 2, a contract with the tokenizer
+    "patch_embed_hidden_size",  # Pix2Struct / Kosmos-2.5: the flattened patch pixels (16*16*3)
+                                # the image processor makes, not a width
     "max_2d_position_embeddings",  # LayoutLM: boxes live on a 0-1000 page, a data contract
     "num_mel_bins", "num_channels", "latent_channels", "audio_channels", "sampling_rate",
     "patch_size", "spatial_merge_size",

@@ -61,7 +61,8 @@ def mapped_names(model_type: str) -> dict[str, str | None]:
         return v
 
     return {"processor": PROCESSOR_MAPPING_NAMES.get(model_type),
-            "image_processor": pick(IMAGE_PROCESSOR_MAPPING_NAMES),
+            "image_processor": R.IMAGE_PROCESSOR_CLASS.get(model_type)
+            or pick(IMAGE_PROCESSOR_MAPPING_NAMES),
             "video_processor": pick(VIDEO_PROCESSOR_MAPPING_NAMES),
             "feature_extractor": FEATURE_EXTRACTOR_MAPPING_NAMES.get(model_type)}
 

@@ -24,6 +24,11 @@ IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
     "Florence2Processor": ("image_seq_length",),  # multiplies the image token by it (None)
 }
 
+# Image processors the published checkpoints name where transformers' auto mapping names another:
+# model_type -> class name. X-CLIP maps to CLIPImageProcessor (a flat batch of frames), but its
+# forward takes clips [batch, frames, C, H, W], as microsoft/xclip-*'s VideoMAEImageProcessor makes.
+IMAGE_PROCESSOR_CLASS: dict[str, str] = {"xclip": "VideoMAEImageProcessor"}
+
 # Keys (in processors, image processors and configs) that hold the number of tokens per image.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",
                       "num_image_tokens")

@@ -377,3 +377,9 @@ def test_flattened_patch_pixels_are_not_a_width():
     tiny, _ = shrink_config({"model_type": "kosmos_2_5_vision_model", "hidden_size": 1536,
                              "patch_embed_hidden_size": 768})
     assert tiny["patch_embed_hidden_size"] == 768 and tiny["hidden_size"] == 64
+
+
+def test_recurrent_width_shrinks():
+    tiny, _ = shrink_config({"model_type": "recurrent_gemma", "hidden_size": 2560,
+                             "lru_width": 2560, "num_attention_heads": 10})
+    assert tiny["lru_width"] == tiny["hidden_size"] == 64

@@ -34,6 +34,7 @@ EXACT: dict[str, str] = {
     "condition_dim": "width",  # Pocket-TTS flow head: conditioned on the backbone's hidden states
     "codebook_dim": "width",  # EnCodec: codewords live in the encoder's width (= hidden_size)
     "vector_quantization_hidden_dimension": "width",  # Mimi: = codebook_dim, the codewords' width
+    "fpn_feature_size": "width", "mask_feature_size": "width",  # MaskFormer's pixel decoder
     "lru_width": "width",  # RecurrentGemma: the RG-LRU's width (= hidden_size when unset)
     "upsample_groups": "width",  # Mimi: a depthwise upsampling conv, one group per channel
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)

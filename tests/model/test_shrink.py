@@ -383,3 +383,10 @@ def test_recurrent_width_shrinks():
     tiny, _ = shrink_config({"model_type": "recurrent_gemma", "hidden_size": 2560,
                              "lru_width": 2560, "num_attention_heads": 10})
     assert tiny["lru_width"] == tiny["hidden_size"] == 64
+
+
+def test_segmentation_pixel_decoder_widths_shrink():
+    tiny, _ = shrink_config({"model_type": "mask2former", "hidden_dim": 256, "feature_size": 256,
+                             "mask_feature_size": 256, "encoder_feedforward_dim": 1024})
+    assert tiny["feature_size"] == tiny["mask_feature_size"] == tiny["hidden_dim"] == 64
+    assert tiny["encoder_feedforward_dim"] == 256

@@ -269,6 +269,8 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     # per downsampling like DAC's
     ("xcodec2", "quantization_dim"): "ffn", ("neucodec", "quantization_dim"): "ffn",
     ("xcodec2", "encoder_hidden_size"): "filters", ("neucodec", "encoder_hidden_size"): "filters",
+    ("mask2former", "feature_size"): "width",  # its pixel decoder's width (not audio features)
+    ("mask2former", "encoder_feedforward_dim"): "ffn",  # the pixel decoder encoder's FFN
     ("efficientloftr", "out_features"): "width",  # stage channel widths; the last = hidden_size
     ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)

@@ -390,3 +390,10 @@ def test_segmentation_pixel_decoder_widths_shrink():
                              "mask_feature_size": 256, "encoder_feedforward_dim": 1024})
     assert tiny["feature_size"] == tiny["mask_feature_size"] == tiny["hidden_dim"] == 64
     assert tiny["encoder_feedforward_dim"] == 256
+
+
+def test_keypoint_descriptors_shrink_with_their_detector():
+    tiny, _ = shrink_config({"model_type": "lightglue", "descriptor_dim": 256,
+                             "keypoint_detector_config": {"model_type": "superpoint",
+                                                          "descriptor_decoder_dim": 256}})
+    assert tiny["descriptor_dim"] == tiny["keypoint_detector_config"]["descriptor_decoder_dim"]

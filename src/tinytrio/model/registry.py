@@ -35,6 +35,8 @@ EXACT: dict[str, str] = {
     "codebook_dim": "width",  # EnCodec: codewords live in the encoder's width (= hidden_size)
     "vector_quantization_hidden_dimension": "width",  # Mimi: = codebook_dim, the codewords' width
     "fpn_feature_size": "width", "mask_feature_size": "width",  # MaskFormer's pixel decoder
+    # keypoint matchers: the matcher's width and its detector's descriptors (LightGlue, SuperPoint)
+    "descriptor_dim": "width", "descriptor_decoder_dim": "width",
     "lru_width": "width",  # RecurrentGemma: the RG-LRU's width (= hidden_size when unset)
     "upsample_groups": "width",  # Mimi: a depthwise upsampling conv, one group per channel
     # per-stage widths of hierarchical / convolutional models (lists are scaled, see shrink.py)

@@ -156,7 +156,8 @@ PERIOD_PAIRS = [("attn_layer_period", "attn_layer_offset"),
 INDEX_LISTS = ("attn_layer_indices",  # bamba: its attention layers among the Mamba-2 ones
                "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
                "moe_layers", "global_attn_indexes",  # llama4: indices of MoE layers (all 48)
-               "rope_scaling_layers")  # Molmo2: the text layers that scale rope
+               "rope_scaling_layers",  # Molmo2: the text layers that scale rope
+               "subsample_layers")  # Granite Speech 5: the conformer layers that downsample
 # per-layer lists whose key names no layer (Gemma-3n: an FFN width and a sparsity per layer)
 PER_LAYER_LISTS = ("intermediate_size", "activation_sparsity_pattern")
 # counts of trailing layers of another kind (Gemma-3n: the last N layers reuse earlier KV); they

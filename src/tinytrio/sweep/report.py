@@ -36,7 +36,18 @@ def summary(report: dict) -> dict:
         "config_keys_kept": sum(f["kept"] for f in fid), "config_keys": sum(f["total"] for f in fid),
         "layer_kinds_kept": sum(f.get("layer_kinds_kept", 0) for f in fid),
         "layer_kinds": sum(f.get("layer_kinds_total", 0) for f in fid),
+        **_processors(rows),
     }
+
+
+def _processors(rows: list[dict]) -> dict:
+    """Processor coverage beside model coverage: the types whose `processor` check passed, of
+    those transformers maps to a processor, image/video processor or feature extractor."""
+    from ..processors import processor_coverage
+
+    cov = processor_coverage(rows)
+    return {"processor_pass": cov["processor_pass"], "types_with_processor":
+            cov["types_with_processor"]}
 
 
 def cluster(reason: str) -> str:
@@ -75,7 +86,9 @@ def markdown(report: dict, title: str = "tinytrio sweep") -> str:
              f"| non-size config keys kept (passing types) | {s['config_keys_kept']} / "
              f"{s['config_keys']} |",
              f"| distinct layer kinds kept (passing types) | {s['layer_kinds_kept']} / "
-             f"{s['layer_kinds']} |", ""]
+             f"{s['layer_kinds']} |",
+             f"| processor path runs end to end (types transformers gives a processor) | "
+             f"{s['processor_pass']} / {s['types_with_processor']} |", ""]
     fails = [r for r in report["results"] if r["status"] == "fail"]
     if fails:
         lines += ["## Failures by cause", "", "| types | cause | examples |", "| --- | --- | --- |"]

@@ -50,15 +50,24 @@ def _class(name: str):
 
 
 @lru_cache(maxsize=None)
+def processor_source(model_type: str) -> str:
+    """The source text of the module that defines the processor class ('' when none)."""
+    cls = processor_class(model_type)
+    if cls is None:
+        return ""
+    try:
+        return inspect.getsource(inspect.getmodule(cls))
+    except (OSError, TypeError):
+        return ""
+
+
+@lru_cache(maxsize=None)
 def token_strings(model_type: str) -> dict[str, str]:
     """{attr: string} of the special tokens this architecture's processor knows by name."""
     cls = processor_class(model_type)
     found: dict[str, str] = {}
     if cls is not None:
-        try:
-            source = inspect.getsource(inspect.getmodule(cls))
-        except (OSError, TypeError):
-            source = ""
+        source = processor_source(model_type)
         for const, value in _CONSTANT.findall(source):
             found.setdefault(const.lower(), value)
         for attr, value in _SELF_LITERAL.findall(source):
@@ -75,26 +84,13 @@ def id_sources(model_type: str) -> dict[str, str]:
     """{attr: other attr} where the processor takes `attr`'s id from another token's string
     (Aya Vision: `self.image_token_id = tokenizer.convert_tokens_to_ids(self.img_patch_token)`):
     the config's `image_token_index` is that token's id."""
-    cls = processor_class(model_type)
-    if cls is None:
-        return {}
-    try:
-        source = inspect.getsource(inspect.getmodule(cls))
-    except (OSError, TypeError):
-        return {}
-    return {a: b for a, b in _ID_OF.findall(source) if a != b}
+    return {a: b for a, b in _ID_OF.findall(processor_source(model_type)) if a != b}
 
 
 @lru_cache(maxsize=None)
 def tokenizer_reads(model_type: str) -> tuple[str, ...]:
     """The `tokenizer.X_token` attributes the processor's source reads."""
-    cls = processor_class(model_type)
-    if cls is None:
-        return ()
-    try:
-        source = inspect.getsource(inspect.getmodule(cls))
-    except (OSError, TypeError):
-        return ()
+    source = processor_source(model_type)
     return tuple(sorted(set(_READS.findall(source)) - {"bos_token", "eos_token", "pad_token",
                                                         "unk_token", "sep_token", "cls_token",
                                                         "mask_token"}))
@@ -104,14 +100,7 @@ def tokenizer_reads(model_type: str) -> tuple[str, ...]:
 def added_token_attrs(model_type: str) -> tuple[str, ...]:
     """Attributes the processor uses as AddedTokens (`self.image_token.content`): it adds them
     itself when the tokenizer does not name them (BLIP-2), and a named string breaks it."""
-    cls = processor_class(model_type)
-    if cls is None:
-        return ()
-    try:
-        source = inspect.getsource(inspect.getmodule(cls))
-    except (OSError, TypeError):
-        return ()
-    return tuple(sorted(set(_ADDED.findall(source))))
+    return tuple(sorted(set(_ADDED.findall(processor_source(model_type)))))
 
 
 def name_for(model_type: str | None, key: str) -> str | None:

@@ -44,10 +44,12 @@ def _image(side: int, seed: int = 0):
     return Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8))
 
 
-def _audio(rate: int):
+def _audio(fe) -> tuple:
+    """(one second of audio at the feature extractor's rate, that rate)."""
     import numpy as np
 
-    return (np.random.default_rng(0).standard_normal(rate) * 0.1).astype(np.float32)
+    rate = getattr(fe, "sampling_rate", 16000) or 16000
+    return (np.random.default_rng(0).standard_normal(rate) * 0.1).astype(np.float32), rate
 
 
 def _load(ctx: Ctx):
@@ -177,10 +179,10 @@ def _pipeline(ctx: Ctx, task: str, proc=None, image_processor=None) -> str:
         tok = getattr(proc, "tokenizer", None) or ctx.tokenizer
         pipe = pipeline(task, model=ctx.model, feature_extractor=fe, tokenizer=tok,
                         device=ctx.device)
-        rate = getattr(fe, "sampling_rate", 16000) or 16000
+        audio, rate = _audio(fe)
         kw = {"generate_kwargs": {"max_new_tokens": MAX_NEW_TOKENS, "do_sample": False}} \
             if ctx.model.can_generate() else {}
-        out = pipe({"raw": _audio(rate), "sampling_rate": rate}, **kw)
+        out = pipe({"raw": audio, "sampling_rate": rate}, **kw)
     return f"{task}: 1 s of audio -> {len(out.get('text', ''))} chars"
 
 
@@ -191,8 +193,7 @@ def _media(ctx: Ctx, proc, kind: str):
         image = _image(side)
         return {"type": "image", "image": image}, {"images": [image]}, f"a {side}px image"
     fe = _preprocessor(ctx, proc, "feature_extractor")
-    rate = getattr(fe, "sampling_rate", 16000) or 16000
-    audio = _audio(rate)
+    audio, rate = _audio(fe)
     params = inspect.signature(proc.__call__).parameters
     key = next((k for k in AUDIO_KEYS if k in params), "audio")
     return ({"type": "audio", "audio": audio}, {key: [audio], "sampling_rate": rate},
@@ -318,10 +319,8 @@ def _forward(ctx: Ctx, proc) -> str:
     elif ip is not None:
         kwargs["images"] = _image(_side(ctx, ip))
     if fe is not None:
-        rate = getattr(fe, "sampling_rate", 16000) or 16000
         key = next((k for k in AUDIO_KEYS if k in params), None) or next(iter(params))
-        kwargs[key] = _audio(rate)
-        kwargs["sampling_rate"] = rate
+        kwargs[key], kwargs["sampling_rate"] = _audio(fe)
     ocr = bool(getattr(ip, "apply_ocr", False)) and "boxes" in params
     if ocr:  # OCR needs the Tesseract engine; the documented alternative is words and their boxes
         words = "a tiny test".split()

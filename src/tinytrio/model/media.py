@@ -1,9 +1,7 @@
-"""One builder per forward-argument name: what a tiny model's `input_ids`, `pixel_values`,
-`input_features`, `past_values`, `bbox` … look like, read off its config.
-
-A builder takes the context (model, config, batch, generator, chosen layout, inputs so far) and
-returns a tensor, a dict of tensors (an input and its companions), or None (leave it out).
-"""
+"""One builder per forward-argument name: what a tiny model's `input_ids`, `pixel_values`, `bbox` …
+look like, read off its config. A builder takes the context (model, config, batch, generator,
+chosen layout, inputs so far) and returns a tensor, a dict of tensors (an input and its
+companions), or None (leave it out). Audio and time series: media_av.py."""
 
 from __future__ import annotations
 
@@ -117,10 +115,31 @@ class Ctx:
             self.inputs["token_type_ids"] = torch.zeros_like(self.inputs["input_ids"])
 
 
-def _names_inputs(fn) -> bool:
-    """Does the callable name any argument (not only *args / **kwargs)?"""
+def _names_inputs(fn) -> bool:  # not only *args / **kwargs
     return any(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
                for p in inspect.signature(fn).parameters.values())
+
+
+def feature_getters(ctx: Ctx, names: tuple[str, ...]):
+    """The model's own `get_<media>_features` among `names`, on the head then its inner model, that
+    name their inputs (a head may not forward them, or only as (*args, **kwargs))."""
+    for owner in (ctx.model, getattr(ctx.model, "model", None)):
+        for name in names:
+            found = getattr(owner, name, None) if owner is not None else None
+            if found is not None and _names_inputs(found):
+                yield found
+
+
+def call_getter(getter, ctx: Ctx, skip: tuple[str, ...], fill_required: bool = False):
+    """Call a feature getter on the inputs built so far that it takes (less `skip`); fill_required:
+    None for required arguments not built, as the forward passes them."""
+    accepted = inspect.signature(getter).parameters
+    media = {k: v for k, v in ctx.inputs.items() if k in accepted and k not in skip}
+    media.update({k: None for k, p in accepted.items() if fill_required and k not in media and k
+                  not in skip and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and
+                  p.default is p.empty})
+    with torch.no_grad():
+        return getter(**media)
 
 
 def _count_image_tokens(ctx: Ctx) -> int:
@@ -132,19 +151,11 @@ def _count_image_tokens(ctx: Ctx) -> int:
         if isinstance(v, int) and v > 0:
             counted = v
             break
-    getter = None
-    for owner in (ctx.model, getattr(ctx.model, "model", None)):  # a head may not forward it,
-        for name in ("get_image_features", "get_video_features"):  # or only as (*args, **kwargs)
-            found = getattr(owner, name, None)
-            getter = getter or (found if found is not None and _names_inputs(found) else None)
+    getter = next(feature_getters(ctx, ("get_image_features", "get_video_features")), None)
     if getter is None:
         return counted or 1
-    accepted = inspect.signature(getter).parameters
-    media = {k: v for k, v in ctx.inputs.items() if k in accepted and k not in (
-        "input_ids", "attention_mask")}
     try:  # what the model itself makes of one image beats what the config says
-        with torch.no_grad():
-            feats = getter(**media)
+        feats = call_getter(getter, ctx, ("input_ids", "attention_mask"))
     except Exception:
         return counted or 1
     if hasattr(feats, "pooler_output") and feats.pooler_output is not None:

@@ -4,11 +4,11 @@ robot trajectories (`states`, `state`, `actions`)."""
 
 from __future__ import annotations
 
-import inspect
 
 import torch
 
-from .media import AUDIO_SAMPLES, FRAMES, Ctx, _get, attention_mask, audio_config
+from .media import (AUDIO_SAMPLES, FRAMES, Ctx, _get, attention_mask, audio_config,
+                    call_getter, feature_getters)
 
 # --- audio ---------------------------------------------------------------------------------------
 
@@ -101,20 +101,9 @@ def _count_audio_tokens(ctx: Ctx) -> int | None:
     """Audio embeddings per row: what the model's get_audio_features returns, else what its audio
     tower's output-length rule gives for the frames."""
     owners = [o for o in (ctx.model, getattr(ctx.model, "model", None)) if o is not None]
-    for owner in owners:
-        getter = getattr(owner, "get_audio_features", None)
-        if getter is None:
-            continue
-        accepted = inspect.signature(getter).parameters
-        if not any(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in accepted.values()):
-            continue  # a head that only passes (*args, **kwargs) on: ask the inner model
-        media = {k: v for k, v in ctx.inputs.items() if k in accepted and k != "input_ids"}
-        media.update({k: None for k, p in accepted.items() if k not in media and p.kind in (
-            p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.default is p.empty
-            and k != "input_ids"})  # what the forward passes for an optional input it lacks
+    for getter in feature_getters(ctx, ("get_audio_features",)):
         try:
-            with torch.no_grad():
-                feats = getter(**media)
+            feats = call_getter(getter, ctx, ("input_ids",), fill_required=True)
         except Exception:
             continue  # it wants the placeholders already in place (MusicFlamingo's timestamps)
         feats = getattr(feats, "pooler_output", None) if not isinstance(

@@ -30,6 +30,7 @@ from .media_av import (
     any_mask, audio_mel, feature_mask, input_features, input_values, past_values, robot_state,
     trajectory,
 )
+from .media_tiles import aspect_ratio_ids, cross_attention_mask
 
 # argument name -> builder
 ARGS = {
@@ -50,13 +51,18 @@ ARGS = {
     "image_merge_sizes": merge_sizes, "encoder_hidden_states": encoder_hidden_states,
     "lang_ids": lang_ids, "noise_embeds": noise_embeds,
     "context_hidden_states": context_hidden_states,
+    "aspect_ratio_ids": aspect_ratio_ids, "aspect_ratio_mask": aspect_ratio_ids,
+    "cross_attention_mask": cross_attention_mask,
 }
+# builders that follow the final text length: run after the media placeholders are placed
+LATE = ("cross_attention_mask",)
 # an input -> the optional arguments that must come with it when the forward takes them
 COMPANIONS = [
     ("input_ids", ("attention_mask", "bbox", "visual_feats", "lang_ids")),
     ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids",
                       "image_position_ids", "high_res_pixel_values", "image_attention_mask",
-                      "image_merge_sizes")),
+                      "image_merge_sizes", "aspect_ratio_ids", "aspect_ratio_mask",
+                      "cross_attention_mask")),
     ("input_features", ("input_features_mask", "feature_attention_mask")),
     ("query_embeds", ("encoder_hidden_states",)),
     ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),

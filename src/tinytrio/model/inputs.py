@@ -16,7 +16,7 @@ import itertools
 
 import torch
 
-from .args import ARGS, COMPANIONS
+from .args import ARGS, COMPANIONS, LATE
 from .registry import FIXED_OUTPUT_POSITIONS
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
 from .media_av import has_audio_tower, place_audio_tokens
@@ -71,8 +71,7 @@ def _wanted(model, params: dict) -> list[str]:
     return names
 
 
-def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed: int) -> dict:
-    ctx = Ctx(model, model.config, params, batch, torch.Generator().manual_seed(seed), layout)
+def _fill(ctx: Ctx, names: list[str]) -> None:
     for name in names:
         builder = ARGS.get(name)
         if builder is None or name in ctx.inputs:
@@ -82,8 +81,14 @@ def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed
             ctx.inputs.update(value)
         elif value is not None:
             ctx.inputs[name] = value
+
+
+def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed: int) -> dict:
+    ctx = Ctx(model, model.config, params, batch, torch.Generator().manual_seed(seed), layout)
+    _fill(ctx, [n for n in names if n not in LATE])
     ctx.place_media_tokens()
     place_audio_tokens(ctx)
+    _fill(ctx, [n for n in names if n in LATE])  # they follow the final text
     return {k: v for k, v in ctx.inputs.items() if k in params or k in names}
 
 

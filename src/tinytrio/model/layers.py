@@ -123,7 +123,10 @@ def _apply_layers(d: dict, n: int, keep: list[int]) -> None:
         if _int(d.get(key)) and d[key] > 0:
             d[key] = sum(1 for i in keep if i >= n - d[key])
     _backbone_outputs(d, keep)
-    for key in ("vision_feature_layer", "select_layer"):
+    for key in R.FOLLOWED_LAYER_LISTS:
+        if isinstance(d.get(key), list) and all(_int(i) for i in d[key]):
+            d[key] = _follow(d[key], n, len(keep))
+    for key in R.HIDDEN_STATE_INDICES:
         v = d.get(key)
         if _int(v) or isinstance(v, list):
             d[key] = _clamp_layer_index(v, len(keep))
@@ -188,10 +191,15 @@ def follow_tower_layers(d: dict, path: str, counts: dict) -> None:
             idx = sub.get(key)
             if not (isinstance(idx, list) and idx and all(_int(i) for i in idx)):
                 continue
-            out: list[int] = []
-            for i in idx:
-                j = max(i, -n) if i < 0 else min(n - 1, round(i * (n - 1) / max(1, n0 - 1)))
-                while j in out and j > 0:
-                    j -= 1
-                out.append(j)
-            sub[key] = out
+            sub[key] = _follow(idx, n0, n)
+
+
+def _follow(idx: list[int], n0: int, n: int) -> list[int]:
+    """Layer i of n0 becomes the same fraction of the n kept, distinct where it can."""
+    out: list[int] = []
+    for i in idx:
+        j = max(i, -n) if i < 0 else min(n - 1, round(i * (n - 1) / max(1, n0 - 1)))
+        while j in out and j > 0:
+            j -= 1
+        out.append(j)
+    return out

@@ -157,7 +157,8 @@ INDEX_LISTS = ("attn_layer_indices",  # bamba: its attention layers among the Ma
                "mlp_only_layers", "full_attn_idxs", "global_attn_layers", "fullatt_block_indexes",
                "moe_layers", "global_attn_indexes",  # llama4: indices of MoE layers (all 48)
                "rope_scaling_layers",  # Molmo2: the text layers that scale rope
-               "subsample_layers")  # Granite Speech 5: the conformer layers that downsample
+               "subsample_layers",  # Granite Speech 5: the conformer layers that downsample
+               "cross_attention_layers")  # Mllama: the text layers that cross-attend to images
 # per-layer lists whose key names no layer (Gemma-3n: an FFN width and a sparsity per layer)
 PER_LAYER_LISTS = ("intermediate_size", "activation_sparsity_pattern")
 # counts of trailing layers of another kind (Gemma-3n: the last N layers reuse earlier KV); they
@@ -171,6 +172,13 @@ TIED_KINDS = {("zamba", "layers_block_type"): "hybrid"}
 RUN_LENGTH_LAYERS = ("attention_types",)
 # layer-index keys kept beside the tower whose layers they name -> that tower's sub-config key
 TOWER_LAYER_KEYS = {"vision_feature_layer": "vision_config"}  # Molmo2: in adapter_config
+# hidden-state indices (0 = the embeddings) into the stack of their own level: clamped to it
+HIDDEN_STATE_INDICES = ("vision_feature_layer", "select_layer")
+# layer-index lists whose length is a contract (Mllama concatenates each listed layer's output):
+# each index moves to the same fraction of the kept stack, as TOWER_LAYER_KEYS do
+FOLLOWED_LAYER_LISTS = ("intermediate_layers_indices",)
+# widths of a concatenation of the last hidden state with those a list names: width x (1 + len)
+STACKED_WIDTHS = {"vision_output_dim": "intermediate_layers_indices"}  # Mllama's projector input
 # per-layer lists whose entries are layer indices (layer i reads layer v's KV): a layer's kind is
 # whether it reads its own (i - v), and the indices follow the kept layers
 LAYER_MAPS = ("kv_source_layers",)

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import OptionError
 from . import registry as R
 from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
+from .blocks import vq_top_width
 from .imagegrid import image_token_counts
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
@@ -41,7 +42,7 @@ class ShrinkSpec:
     hidden_size: int | None = None
     layers: int | None = None
     heads: int | None = None
-    vocab_size: int | None = None  # the tiny tokenizer's size; None keeps min(original, 1024)
+    vocab_size: int | None = None  # the tiny tokenizer's size; None keeps min(original, DEFAULT_VOCAB)
 
     def get(self, name: str) -> int:
         value = getattr(self, name, None)
@@ -144,6 +145,10 @@ class _Level:
         widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
                   and family(k, self.mt) == "width"}
         new.update(self._lists(H, widths))
+        new.update(vq_top_width(d, new, lambda k: family(k, self.mt)))  # VQGAN attention
+        for key, lk in R.STACKED_WIDTHS.items():  # width x (last state + the listed ones)
+            if _int(new.get(key)) and isinstance(d.get(lk), list):
+                new[key] *= 1 + len(d[lk])
         top = max([x for k, v in d.items() if isinstance(v, list) and family(k, self.mt) == "width"
                    for x in v if _int(x)] or [0])
         for key, value in d.items():  # a scalar width that is the first stage of a per-stage
@@ -382,6 +387,9 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         image_token_counts(d, grids)
 
     walk(tiny, "")
+    from .imageside import follow_image_side  # one image side for every level of a composite
+
+    follow_image_side(original, tiny)
     from .fidelity import fidelity  # fidelity reads family(): imported here, not at the top
 
     report.kept, report.total = fidelity(original, tiny)

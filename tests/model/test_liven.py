@@ -33,3 +33,11 @@ def test_zero_matrix_livened_vectors_kept():
 def test_init_std_falls_back():
     assert init_std(_Config()) == 0.5
     assert init_std(object()) == 0.02
+
+
+def test_init_std_two_text_configs():
+    """MusicGen holds two text configs (text_encoder, decoder): get_text_config() alone raises
+    on the ambiguity; init_std reads the decoder's instead of failing the build."""
+    from transformers import MusicgenConfig
+
+    assert init_std(MusicgenConfig()) == 0.02

@@ -218,3 +218,14 @@ def test_processor_paths_without_a_plain_chat(built, name):
     out, _ = built(name)
     entry = check_model(out, raise_on_fail=False)["checks"]["processor"]
     assert entry["status"] == "pass" and PATHS[name] in entry["detail"], entry
+
+
+def test_tokenizerless_encoder_runs_its_feature_extractor(built):
+    """w2v-BERT 2.0 is a pretrained-only encoder (no vocab, no tokenizer): its directory holds the
+    feature extractor the checkpoint names (SeamlessM4T mel features, not transformers' mapped
+    Wav2Vec2 raw-audio one), and the processor check drives the model with it alone."""
+    out, _ = built("wav2vec2-bert")
+    pre = json.loads((out / "preprocessor_config.json").read_text())
+    assert pre["feature_extractor_type"] == "SeamlessM4TFeatureExtractor"
+    report = check_model(out, fast=True, raise_on_fail=False)
+    assert report["checks"]["processor"]["status"] == "pass", report["checks"]["processor"]

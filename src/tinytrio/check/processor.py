@@ -21,6 +21,7 @@ import contextlib
 import inspect
 import json
 
+from .basic import TOKENIZER_FILES
 from .core import Ctx, Skip, quiet
 
 PROCESSOR_FILES = ("processor_config.json", "preprocessor_config.json")
@@ -65,6 +66,9 @@ def _load(ctx: Ctx):
                 "torchvision", "video processor", "video_processor")):
             raise Skip(f"transformers builds this processor only with torchvision, which this "
                        f"environment lacks ({type(e).__name__})") from None
+        # no tokenizer to pair it with (a pretrained-only encoder, as w2v-BERT 2.0 ships)
+        if not any((ctx.path / f).exists() for f in TOKENIZER_FILES) and (alone := _own(ctx)):
+            return alone
         raise
 
 
@@ -84,18 +88,22 @@ def _preprocessor(ctx: Ctx, proc, kind: str):
         return proc
     if not _is_tokenizer(proc):
         return None
+    return _own(ctx, kind)
+
+
+def _own(ctx: Ctx, kind: str | None = None):
+    """The feature extractor / image processor preprocessor_config.json describes (of `kind`)."""
     try:
         data = json.loads((ctx.path / "preprocessor_config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     from transformers import AutoFeatureExtractor, AutoImageProcessor
 
-    if kind == "feature_extractor" and "feature_extractor_type" in data:
-        with quiet():
-            return AutoFeatureExtractor.from_pretrained(ctx.path)
-    if kind == "image_processor" and "image_processor_type" in data:
-        with quiet():
-            return AutoImageProcessor.from_pretrained(ctx.path)
+    for k, key, auto in (("feature_extractor", "feature_extractor_type", AutoFeatureExtractor),
+                         ("image_processor", "image_processor_type", AutoImageProcessor)):
+        if kind in (None, k) and key in data:
+            with quiet():
+                return auto.from_pretrained(ctx.path)
     return None
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 def init_std(config) -> float:
     """The architecture's initializer_range (its text config's), else 0.02."""
-    for cfg in (config, getattr(config, "get_text_config", lambda: None)()):
+    from .media import _text_config  # the decoder's where two text configs make it ambiguous
+
+    for cfg in (config, _text_config(config)):
         std = getattr(cfg, "initializer_range", None)
         if isinstance(std, (int, float)) and not isinstance(std, bool) and std > 0:
             return float(std)

@@ -64,7 +64,8 @@ def mapped_names(model_type: str) -> dict[str, str | None]:
             "image_processor": R.IMAGE_PROCESSOR_CLASS.get(model_type)
             or pick(IMAGE_PROCESSOR_MAPPING_NAMES),
             "video_processor": pick(VIDEO_PROCESSOR_MAPPING_NAMES),
-            "feature_extractor": FEATURE_EXTRACTOR_MAPPING_NAMES.get(model_type)}
+            "feature_extractor": R.FEATURE_EXTRACTOR_CLASS.get(model_type)
+            or FEATURE_EXTRACTOR_MAPPING_NAMES.get(model_type)}
 
 
 def has_processor(model_type: str) -> bool:

@@ -15,6 +15,11 @@ TOKEN_STRINGS: dict[str, dict[str, str]] = {
     # Qwen2-VL's chat template wraps images in vision start/end tokens the model looks for
     "qwen2_vl": {"vision_start_token": "<|vision_start|>", "vision_end_token": "<|vision_end|>"},
     "qwen2_5_vl": {"vision_start_token": "<|vision_start|>", "vision_end_token": "<|vision_end|>"},
+    # Emu3's processor reads five tokenizer attributes (its comments name them); the model finds
+    # the image placeholder by the string "<image>" in its vocabulary_map
+    "emu3": {"image_token": "<image>", "boi_token": "<|image start|>",
+             "eoi_token": "<|image end|>", "image_wrapper_token": "<|image token|>",
+             "eof_token": "<|extra_201|>"},
 }
 
 # Image-processor attributes a processor reads that the image processor class has no default
@@ -28,6 +33,9 @@ IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
 # model_type -> class name. X-CLIP maps to CLIPImageProcessor (a flat batch of frames), but its
 # forward takes clips [batch, frames, C, H, W], as microsoft/xclip-*'s VideoMAEImageProcessor makes.
 IMAGE_PROCESSOR_CLASS: dict[str, str] = {"xclip": "VideoMAEImageProcessor"}
+# The same for feature extractors. w2v-BERT maps to Wav2Vec2FeatureExtractor (raw input_values),
+# but its forward takes stacked mel input_features, as facebook/w2v-bert-2.0's SeamlessM4T one makes.
+FEATURE_EXTRACTOR_CLASS: dict[str, str] = {"wav2vec2-bert": "SeamlessM4TFeatureExtractor"}
 
 # Keys (in processors, image processors and configs) that hold the number of tokens per image.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",

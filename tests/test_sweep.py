@@ -135,3 +135,14 @@ def test_sample_covers_every_modality_and_does_not_regress(tmp_path):
     assert not regressed, regressed
     sizes = [r["bytes"] for r in rows.values() if r["status"] == "pass"]
     assert sorted(sizes)[len(sizes) // 2] <= 1_500_000
+
+
+def test_check_needing_an_unavailable_library_names_it():
+    """transformers wraps a missing-backend ImportError over lines; the check detail keeps the
+    library's name, so the sweep can skip the type naming it (parakeet_rnnt: torchaudio)."""
+    from tinytrio.check.core import message
+    from tinytrio.sweep.worker import UNAVAILABLE, missing_library
+
+    e = ImportError("\nrnnt_loss requires the torchaudio library but it was not found in your "
+                    "environment. Please install it and restart your\nruntime.\n")
+    assert missing_library(message(e)) == "torchaudio" and "torchaudio" in UNAVAILABLE

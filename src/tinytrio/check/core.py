@@ -106,7 +106,17 @@ def forward(model, inputs: dict):
 
     with torch.no_grad(), torch.random.fork_rng():
         torch.manual_seed(0)
-        return first_tensor(model(**inputs))
+        return first_tensor(model(**fresh(inputs)))
+
+
+def fresh(inputs: dict) -> dict:
+    """The inputs with every stateful object (a video tracker's inference session, which the
+    forward writes its outputs into and reuses on the next call) deep-copied, so that every
+    forward starts from the state the inputs were built in."""
+    import copy
+
+    return {k: copy.deepcopy(v) if hasattr(v, "__dict__") and not hasattr(v, "clone") else v
+            for k, v in inputs.items()}
 
 
 def to_device(inputs: dict, device) -> dict:
@@ -135,6 +145,8 @@ def assert_same(reference, got, what: str, exact: bool = True) -> str:
 
 def message(e: BaseException) -> str:
     text = str(e).strip()
+    if isinstance(e, ImportError):  # transformers wraps "X requires the Y library" over lines
+        text = " ".join(text.split())
     last = text.splitlines()[-1].strip() if text else ""
     return f"{type(e).__name__}: {last}" if last else type(e).__name__
 

@@ -92,3 +92,15 @@ def channel_multipliers(d: dict) -> dict:
     variant's (registry.CHANNEL_MULTIPLIERS)."""
     return {k: min(d[k], cap) for k, cap in R.CHANNEL_MULTIPLIERS.items()
             if isinstance(d.get(k), (int, float)) and not isinstance(d[k], bool)}
+
+
+def vq_top_width(d: dict, new: dict, family) -> dict:
+    """A VQGAN's widest stage is `base_channels x channel_multiplier[-1]`; a scalar width equal
+    to it in the original (Emu3's attention `hidden_size`, read by the mid and top-stage attention
+    blocks) follows the tiny base: the attention runs on that stage's channels."""
+    mults = d.get("channel_multiplier")
+    base = next((k for k in d if family(k) == "vq_base" and _int(d[k]) and _int(new.get(k))), None)
+    if base is None or not (isinstance(mults, list) and mults and _int(mults[-1])):
+        return {}
+    top0, top = d[base] * mults[-1], new[base] * mults[-1]
+    return {k: top for k, v in d.items() if _int(v) and v == top0 and family(k) == "width"}

@@ -24,6 +24,7 @@ from . import pairing
 from .classes import complete_defaults, pick_model_class
 from .liven import liven_zero_matrices
 from .overrides import apply_overrides, parse_size
+from ..tokenizer.load import DEFAULT_VOCAB
 from .shrink import ShrinkSpec, shrink_config
 
 DTYPES = ("auto", "float32", "float16", "bfloat16")
@@ -127,6 +128,9 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
     tok = tiny_tokenizer_for(resolved, original, recipe)
     spec = ShrinkSpec(hidden_size, layers, heads, None)
     tiny, report = shrink_config(original, spec)
+    from .vocabmap import add_map_tokens, fill_map
+
+    add_map_tokens(tiny, tok)  # image-code tokens (Chameleon, Emu3) count in the vocab
     orig_vocab = pairing.text_vocab(original)
     if tok is not None:
         vocab = pairing.padded_vocab(len(tok.tokenizer), orig_vocab, tok.original_size or None)
@@ -135,12 +139,13 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
                               f"{len(tok.tokenizer)}; raise it or pass --tokenizer none")
         vocab = max(vocab, vocab_size or 0)
     else:
-        vocab = vocab_size or min(orig_vocab or 1024, 1024)
+        vocab = vocab_size or min(orig_vocab or DEFAULT_VOCAB, DEFAULT_VOCAB)
     pairing.set_vocab(tiny, vocab, orig_vocab)
     _follow_text_vocab(tiny, vocab, orig_vocab)
     from .tokenizing import remap_token_ids
 
     remap_token_ids(tiny, tok, vocab)
+    fill_map(tiny, tok, vocab)
     if tiny.get("is_encoder_decoder") and tiny.get("decoder_start_token_id") is None:
         # T5's default config names no start token; T5 (and its loss) start decoding from pad
         start = tiny.get("pad_token_id", tiny.get("bos_token_id"))

@@ -50,8 +50,8 @@ def _get(cfgs, *names, default=None):
 
 
 def reserved_ids(config) -> set[int]:
-    """Ids that plain text must avoid (image/video/audio placeholders)."""
-    out = set()
+    """Ids that plain text must avoid (image/video/audio placeholders, image-code tokens)."""
+    out = set((getattr(config, "vocabulary_map", None) or {}).values())
     for cfg in (config, _text_config(config)):
         for k, v in cfg.to_dict().items():
             if isinstance(v, int) and not isinstance(v, bool) and k.endswith(
@@ -105,7 +105,7 @@ class Ctx:
         ids = self.inputs.get("input_ids")
         if token is None or ids is None or "pixel_values" not in self.inputs:
             return
-        n = self.tokens_per_image or _count_image_tokens(self)
+        n = _count_image_tokens(self)
         self.inputs["input_ids"] = torch.cat([torch.full((self.batch, n), token), ids], dim=1)
         if "attention_mask" in self.inputs:
             self.inputs["attention_mask"] = torch.ones_like(self.inputs["input_ids"])
@@ -143,12 +143,12 @@ def call_getter(getter, ctx: Ctx, skip: tuple[str, ...], fill_required: bool = F
 
 
 def _count_image_tokens(ctx: Ctx) -> int:
-    """Ask the config, else the model itself, how many placeholder tokens one image becomes."""
+    """Ask the model itself, else the layout or the config, how many tokens one image becomes."""
     config = ctx.config
-    counted = None
-    for key in ("image_seq_length", "mm_tokens_per_image", "num_image_tokens"):
+    counted = ctx.tokens_per_image
+    for key in ("image_seq_length", "mm_tokens_per_image", "num_image_tokens", "latent_query_num"):
         v = _get((config, _text_config(config)), key)
-        if isinstance(v, int) and v > 0:
+        if isinstance(v, int) and v > 0 and counted is None:
             counted = v
             break
     getter = next(feature_getters(ctx, ("get_image_features", "get_video_features")), None)
@@ -172,7 +172,7 @@ def _count_image_tokens(ctx: Ctx) -> int:
 # --- images and video ----------------------------------------------------------------------------
 
 def _image_hw(vc) -> tuple[int, int]:
-    size = getattr(vc, "image_size", None) or getattr(vc, "img_size", None) or 32
+    size = _get((vc, getattr(vc, "backbone_config", None) or vc), "image_size", "img_size") or 32
     if isinstance(size, dict):
         return size.get("height", 32), size.get("width", 32)
     if isinstance(size, (list, tuple)):
@@ -211,7 +211,7 @@ def _flat_patches(ctx: Ctx, grid_name: str) -> dict:
 
 def pixel_values(ctx: Ctx):
     vc = image_config(ctx.config)
-    h, w = _image_hw(vc)
+    h, w = ctx.layout.get("image_hw") or _image_hw(vc)  # a size the model needs (inputs.py)
     c = _channels(vc)
     kind = ctx.layout.get("image", "bchw")
     if kind in ("flat", "patches", "cubes", "tokens"):

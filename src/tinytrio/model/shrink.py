@@ -22,6 +22,7 @@ from . import registry as R
 from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
 from .blocks import vq_top_width
 from .imagegrid import image_token_counts
+from .linked import merged_widths, width_coefficient, width_multiple
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
 from .moe import shrink_experts
@@ -125,6 +126,7 @@ class _Level:
         A = spec.get("heads")
         if heads0 is not None and heads0 < A and H % heads0 == 0 and spec.heads is None:
             A = heads0
+        H = width_multiple(d, H, A)  # a width the code divides (LiLT's 6 layout embeddings)
         if H % A:
             raise OptionError(f"--hidden-size {H} is not divisible by --heads {A}; "
                               f"heads must divide the hidden size")
@@ -269,7 +271,7 @@ class _Level:
             _int(x) for x in v) and not is_token_id_key(k)}
         fams = {k: family(k, self.mt) for k in lists}
         widths = [x for k, v in lists.items() if fams[k] == "width" for x in v] + spec_channels(d)
-        top = max(widths) if widths else None
+        top = max(widths) * width_coefficient(d) if widths else None  # built widths <= H
         heads = [v for k, v in lists.items() if fams[k] == "heads"]
         A = self.spec.get("heads")
         stages = max([len(v) for k, v in lists.items() if fams[k] == "stage_layers"] or [0])
@@ -382,6 +384,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         level = _Level(d, spec, path, report)
         level.run()
         follow_parts(d)
+        merged_widths(d)
         if level.grid:
             grids.append(level.grid)
         image_token_counts(d, grids)

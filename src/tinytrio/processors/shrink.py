@@ -89,6 +89,10 @@ class Target:
             sf = _find(tiny, "scale_factor")
             shrink = sf if _int(sf) and sf > 1 else (merge or 1)  # pixel shuffle / patch merger
             tokens = (grid // shrink) ** 2
+        mults = _find(tiny, "channel_multiplier", ("vq_config",))
+        if tokens is None and patch is None and isinstance(mults, list) and len(mults) > 1:
+            # a VQGAN image tokenizer (Chameleon): one code per 2**(levels - 1) pixels a side
+            tokens = ((side or R.DEFAULT_SIDE) // 2 ** (len(mults) - 1)) ** 2
         audio = ("audio_config", "encoder_config", "encoder")
         mel = _find(tiny, "num_mel_bins", audio)
         pos = _find(tiny, "max_source_positions", audio)

@@ -139,7 +139,9 @@ def name_tokens(tokenizer, model_type: str, id_strings: dict | None = None) -> N
     unnamed = [a for a in tokenizer_reads(model_type) if a not in strings and not _has(tokenizer, a)]
     for attr in unnamed:  # read by the processor, named nowhere: a new special token
         strings[attr] = f"<|{attr[:-len('_token')]}|>"
-    new = [strings[a] for a in unnamed if strings[a] not in vocab]
+    # every string the processor reads by attribute, named or not (Emu3's five), must be a token
+    new = [strings[a] for a in tokenizer_reads(model_type) if a in strings and not _has(
+        tokenizer, a) and strings[a] not in vocab and a not in added_token_attrs(model_type)]
     if new:
         tokenizer.add_tokens(new, special_tokens=True)
         vocab = tokenizer.get_vocab()

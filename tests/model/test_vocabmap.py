@@ -1,0 +1,40 @@
+"""Image vocabulary maps (Chameleon, Emu3) and the VQGAN widths and token counts around them:
+shrink-only, no model is built."""
+
+from tinytrio.model.shrink import ShrinkSpec, shrink_config
+from tinytrio.model.vocabmap import fill_map, map_names
+from tinytrio.processors.shrink import Target
+
+CHAMELEON = {"model_type": "chameleon", "vocab_size": 65536, "hidden_size": 4096,
+             "num_hidden_layers": 32, "num_attention_heads": 32, "vocabulary_map": None,
+             "vq_config": {"model_type": "chameleon_vqgan", "num_embeddings": 8192,
+                           "base_channels": 128, "channel_multiplier": [1, 1, 2, 2, 4]}}
+EMU3_VQ = {"model_type": "emu3_vqgan", "codebook_size": 32768, "base_channels": 256,
+           "channel_multiplier": [1, 2, 2, 4], "hidden_size": 1024, "num_attention_heads": 1}
+
+
+def test_the_tiny_map_names_one_token_per_tiny_code():
+    tiny, _ = shrink_config(CHAMELEON, ShrinkSpec())
+    names = map_names(tiny)
+    assert names[0] == "<image>" and names[1] == "IMGIMGAZ" and names[11] == "IMGIMGBAZ"
+    assert len(names) == 1 + tiny["vq_config"]["num_embeddings"] == 257
+    fill_map(tiny, None, 1024)  # no tokenizer: the top ids of the vocab
+    m = tiny["vocabulary_map"]
+    assert m["<image>"] == 1024 - 257 and max(m.values()) == 1023
+
+
+def test_a_type_without_a_map_is_left_alone():
+    tiny = {"model_type": "llama", "vocab_size": 512}
+    fill_map(tiny, None, 512)
+    assert "vocabulary_map" not in tiny
+
+
+def test_vqgan_attention_width_follows_the_top_stage():
+    tiny, _ = shrink_config({"model_type": "emu3", "vq_config": EMU3_VQ}, ShrinkSpec())
+    vq = tiny["vq_config"]
+    assert vq["hidden_size"] == vq["base_channels"] * vq["channel_multiplier"][-1] == 128
+
+
+def test_vqgan_tokens_per_image_follow_its_downsampling():
+    tiny = {"model_type": "chameleon", "vq_config": {"channel_multiplier": [1, 1, 2, 2, 4]}}
+    assert Target.of(tiny, tiny).tokens == (32 // 16) ** 2

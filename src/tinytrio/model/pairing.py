@@ -22,6 +22,14 @@ SPECIAL_ATTRS = {"bos_token_id": "bos_token", "eos_token_id": "eos_token",
 # lists of ordinary token ids: entries the tiny tokenizer lacks are dropped, not invented
 LIST_KEYS = ("suppress_tokens", "begin_suppress_tokens", "bad_words_ids", "forced_decoder_ids",
              "lang_to_id", "task_to_id")
+# Strings of multimodal token ids where the published tokenizer names them and no processor
+# attribute does: model_type -> {key: string, or one string per entry of a list of ids}
+CONFIG_TOKEN_STRINGS: dict[str, dict[str, str | list[str]]] = {
+    # Ovis2 (its conversion script's added tokens, in id order): the image patches are <IMG_ATOM>
+    # (the processor's "<image>" is only the marker it expands), then five visual indicators
+    "ovis2": {"image_token_id": "<IMG_ATOM>", "visual_indicator_token_ids": [
+        "<IMG_START>", "<IMG_GRID>", "<IMG_COL>", "<IMG_ROW>", "<IMG_END>"]},
+}
 
 
 def placeholder_name(key: str) -> str:
@@ -95,12 +103,13 @@ def padded_vocab(n_tokens: int, original_vocab: int | None, original_tokens: int
 
 
 def set_vocab(d: dict, vocab: int, original_vocab: int | None) -> None:
-    """Set vocab_size wherever it is the text vocab (equal to the original's text vocab)."""
+    """Set vocab_size wherever it is the text vocab: equal to the original's text vocab, or that
+    vocab padded (Ovis2: 151643 tokens at the top, its Qwen2 text model's table 151936)."""
     for key, value in d.items():
         if is_subconfig(key, value):
             set_vocab(value, vocab, original_vocab)
         elif key == "vocab_size" and isinstance(value, int) and (
-                original_vocab is None or value == original_vocab):
+                original_vocab is None or original_vocab <= value <= original_vocab * 1.01):
             d[key] = vocab
 
 

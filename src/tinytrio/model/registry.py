@@ -55,7 +55,7 @@ EXACT: dict[str, str] = {
     "attention_heads": "heads", "encoder_attention_heads": "heads",
     "decoder_attention_heads": "heads",
     "num_key_value_heads": "kv_heads", "num_kv_heads": "kv_heads", "n_head_kv": "kv_heads",
-    "n_kv_heads": "kv_heads",
+    "n_kv_heads": "kv_heads", "num_key_value_heads_per_layer": "kv_heads",  # Sapiens2: a list
     # per-head dims and low ranks
     "head_dim": "head_dim", "d_kv": "head_dim", "d_head": "head_dim", "dim_head": "head_dim",
     "attention_head_dim": "head_dim", "rotary_dim": "head_dim", "rotary_emb_base": "keep",
@@ -202,8 +202,9 @@ BLOCK_SPECS: dict[str, tuple[int, ...]] = {"block_configs": (1, 2)}
 WIDTH_SPLITS: dict[tuple[str, ...], tuple[int, ...]] = {("coordinate_size", "shape_size"): (4, 2)}
 
 # Float multipliers of the conv widths a model derives from constants in code -> their cap: the
-# smallest published variant (MobileNet-v1/v2 0.25, MobileViTv2 0.5; 0.25 for all is tinier).
-CHANNEL_MULTIPLIERS = {"depth_multiplier": 0.25, "width_multiplier": 0.25}
+# smallest published variant (MobileNet-v1/v2 0.25, MobileViTv2 0.5; 0.25 for all is tinier);
+# EfficientNet's depth_coefficient repeats each stage's blocks (B0: 1.0; ALIGN's 3.1 makes 43)
+CHANNEL_MULTIPLIERS = {"depth_multiplier": 0.25, "width_multiplier": 0.25, "depth_coefficient": 1.0}
 
 # (model_type, key) -> (part, width list, index): a size at a composite's level that is one
 # stage width of a part, read there by the modeling code.
@@ -222,6 +223,11 @@ GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups
 # Masked-LM heads that decode a fixed number of positions, whatever the input length: the config
 # key that holds it. Perceiver's decoder queries every max_position_embeddings position.
 FIXED_OUTPUT_POSITIONS: dict[str, str] = {"perceiver": "max_position_embeddings"}
+# Inputs a forward takes only through **kwargs, which its processor returns and its generate()
+# reads: model_type -> argument names, built like the named ones.
+KWARGS_INPUTS: dict[str, tuple[str, ...]] = {
+    "vibevoice": ("attention_mask",),  # generate() sums model_kwargs["attention_mask"] unguarded
+}
 
 # Keys whose value is one or more token ids (besides anything ending in `_token_id(s)` or
 # `_token_index`), remapped into the tiny tokenizer.
@@ -267,6 +273,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("mamba", "intermediate_size"): "ffn",   # = expand * hidden in the checkpoint; a size
     ("falcon", "num_kv_heads"): "kv_heads",  # with multi_query the flag wins; kept in step
     ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
+    ("gemma3n_vision", "hidden_size"): None,  # = timm MobileNet-V5's fixed 2048-wide output
     ("layoutlmv3", "input_size"): "image",  # the image side its patch position table is built for
     ("bloom", "n_head"): "heads",
     ("xlstm", "embedding_dim"): "width",     # an alias of hidden_size: the blocks read this one
@@ -285,6 +292,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("efficientloftr", "out_features"): "width",  # stage channel widths; the last = hidden_size
     ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)
+    ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids
 }
 
 # Default tiny sizes.
@@ -310,7 +318,7 @@ DEFAULTS = dict(
 )
 
 # Keys some default configs leave None that the model needs: registry_fill.py.
-from .registry_fill import FILL_NONE  # noqa: F401, I001  (re-exported as R.FILL_NONE)
+from .registry_fill import FILL_NONE, OCR_TYPE_DEFAULTS  # noqa: F401, I001  (re-exported)
 # Settings a bare model_type's default config leaves degenerate, set as its checkpoints set them
 # (applied only when the SOURCE is a model_type name): model_type -> {key: value}.
 TYPE_DEFAULTS: dict[str, dict] = {
@@ -358,11 +366,15 @@ TYPE_DEFAULTS: dict[str, dict] = {
     **{t: {"image_token_id": 248056} for t in ("minicpmv4_6", "minicpmv4_7", "minicpm_ocr")},
     # Voxtral: audio_token_id None makes forward find no placeholder (Voxtral-Mini-3B uses 24)
     "voxtral": {"audio_token_id": 24},
+    # names no backbone (cannot build) and takes no size kwargs: timm's own tiny ResNet
+    "timm_backbone": {"backbone": "test_resnet"},
+    **OCR_TYPE_DEFAULTS,  # PP-OCRv6 detectors: their released det backbones (registry_fill.py)
 }
 # Sizes a config class derives from others when None (Zamba: attention on [hidden, embeddings],
 # twice the width): reset to None in the original so the tiny config derives them again.
 REDERIVED: dict[str, tuple[str, ...]] = {
     "zamba": ("attention_hidden_size", "attention_head_dim"),
+    "xcodec": ("codebook_dim",),  # = acoustic + semantic widths: the quantizer reads their concat
 }
 # Keys a default config leaves None although the modeling code reads them unguarded (`head_dim
 # ** -0.5`, `heads // kv_heads`): filled with the value the config class documents for None.

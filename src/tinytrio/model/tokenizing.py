@@ -44,7 +44,7 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
             raise OptionError(f"--tokenizer {choice!r} is not auto, none, a path, a model_type or "
                               f"a Hub id")
         tok = T.tokenizer_from_source(hub_snapshot(choice, _TOKENIZER_PATTERNS), vocab)
-    tok.placeholder_names = _processor_names(original)
+    tok.placeholder_names = {**_processor_names(original), **_list_names(original)}
     _ensure_ids_exist(original, tok)
     from ..processors import prepare_tokenizer
 
@@ -90,13 +90,37 @@ def _processor_names(config: dict) -> dict[str, str]:
     `image_token_index` -> `<image>`, qwen2-vl `image_token_id` -> `<|image_pad|>`)."""
     from ..processors.tokens import config_token_names
 
-    return config_token_names(config)
+    own = pairing.CONFIG_TOKEN_STRINGS.get(config.get("model_type"), {})
+    return config_token_names(config) | {k: v for k, v in own.items() if isinstance(v, str)}
 
 
-def _name(tok, key: str) -> str:
+def _id_lists(config: dict):
+    """(key, ids) of each list of multimodal token ids (Ovis2's visual indicators): every entry is
+    a placeholder of its own (eos lists and ordinary-token lists are pruned instead)."""
+    for path, value in pairing.token_id_slots(config):
+        key = path[-1]
+        if isinstance(value, list) and value and all(isinstance(v, int) for v in value) and \
+                key not in STANDARD and key not in pairing.LIST_KEYS:
+            yield key, value
+
+
+def _list_names(config: dict) -> dict[tuple[str, int], str]:
+    """{(key, original id): string} for the entries of lists of multimodal ids: the published
+    strings (pairing.CONFIG_TOKEN_STRINGS), else `<|stem_i|>`."""
+    own = pairing.CONFIG_TOKEN_STRINGS.get(config.get("model_type"), {})
+    out = {}
+    for key, ids in _id_lists(config):
+        names = own.get(key)
+        if not (isinstance(names, list) and len(names) == len(ids)):
+            names = [pairing.placeholder_name(key)[:-2] + f"_{i}|>" for i in range(len(ids))]
+        out.update({(key, old): name for old, name in zip(ids, names)})
+    return out
+
+
+def _name(tok, key: str, old: int | None = None) -> str:
     """The string of a placeholder token: the processor's own, else `<|stem|>`."""
-    return (getattr(tok, "placeholder_names", None) or {}).get(key) or \
-        pairing.placeholder_name(key)
+    names = getattr(tok, "placeholder_names", None) or {}
+    return names.get((key, old)) or names.get(key) or pairing.placeholder_name(key)
 
 
 def _placeholders(config: dict) -> list[str]:
@@ -109,6 +133,7 @@ def _placeholders(config: dict) -> list[str]:
             continue
         if isinstance(value, int):
             names.append(processor_names.get(key) or pairing.placeholder_name(key))
+    names += _list_names(config).values()
     return sorted(dict.fromkeys(names))
 
 
@@ -122,7 +147,7 @@ def _lookup(tok, key: str, old: int) -> int | None:
         new = getattr(t, pairing.SPECIAL_ATTRS[key] + "_id", None)
         if isinstance(new, int):
             return new
-    name = _name(tok, key)
+    name = _name(tok, key, old)
     new = t.convert_tokens_to_ids(name)
     if isinstance(new, int) and new != getattr(t, "unk_token_id", None):
         return new
@@ -143,7 +168,8 @@ def _ensure_ids_exist(config: dict, tok) -> None:
         new = _lookup(tok, key, old)
         if new is not None:
             resolved.setdefault(old, new)
-    missing = []
+    missing = [_name(tok, key, old) for key, ids in _id_lists(config) for old in ids
+               if _lookup(tok, key, old) is None]
     for key, old in slots:
         attr = pairing.SPECIAL_ATTRS.get(key)
         new = _lookup(tok, key, old)

@@ -32,3 +32,23 @@ def test_audio_lm_gets_audio_placeholders(model_type, tmp_path):
     assert any(p.grad is not None for p in model.parameters())
     with torch.no_grad():
         model.eval()(**{k: v for k, v in inputs.items() if k != "labels"})
+
+
+def test_transducer_labels_only_with_a_mapped_loss(tmp_path):
+    """Parakeet's RNN-T head has a transformers loss: it gets [start]+labels. Nemotron ASR's has
+    none (loss_type None: its loss_function falls back to the causal-LM loss, which cannot read
+    joint logits), so it gets no labels and the backward trains from its logits."""
+    from tinytrio.check.basic import surrogate_loss
+    from tinytrio.model.classes import pick_model_class
+    from tinytrio.model.inputs import make_inputs
+
+    out = tmp_path / "nemotron_asr_streaming"
+    make_tiny_model("nemotron_asr_streaming", out, check=False)
+    cls, _ = pick_model_class(json.loads((out / "config.json").read_text()))
+    model = cls.from_pretrained(out).train()
+    inputs = make_inputs(model, labels=True)
+    assert "labels" not in inputs and "decoder_input_ids" in inputs
+    out = model(**inputs)
+    assert out.loss is None
+    surrogate_loss(out).backward()
+    assert next(model.joint.parameters()).grad is not None  # the head's logits, not states

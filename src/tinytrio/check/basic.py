@@ -7,7 +7,7 @@ import inspect
 import math
 import tempfile
 
-from .core import (Ctx, Skip, assert_same, copied, first_tensor, forward, quiet, tensors,
+from .core import (Ctx, Skip, assert_same, copied, first_tensor, forward, fresh, quiet, tensors,
                    to_device)
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.txt",
@@ -95,7 +95,7 @@ def check_forward(ctx: Ctx) -> str:
 
     ctx.inputs = to_device(make_inputs(ctx.model), ctx.device)
     with torch.no_grad():
-        ctx.outputs = ctx.model(**ctx.inputs)
+        ctx.outputs = ctx.model(**fresh(ctx.inputs))
     ctx.reference = first_tensor(ctx.outputs)
     if not torch.isfinite(ctx.reference.float()).all():
         raise AssertionError("forward produced NaN or inf")
@@ -167,9 +167,14 @@ def check_generate(ctx: Ctx) -> str:
 
 
 def surrogate_loss(out):
-    """A loss for a model that computes none: the mean square of the first output gradients
-    reach (LightGlue leads with its integer matches, then the differentiable scores)."""
-    target = next((t for t in tensors(out) if t.requires_grad), None)
+    """A loss for a model that computes none: the mean square of the head's logits, else of the
+    first output gradients reach (LightGlue leads with its integer matches, then the
+    differentiable scores; a transducer's output leads with its encoder states)."""
+    import torch
+
+    logits = getattr(out, "logits", None)
+    first = [logits] if isinstance(logits, torch.Tensor) else []
+    target = next((t for t in first + list(tensors(out)) if t.requires_grad), None)
     return (first_tensor(out) if target is None else target).float().pow(2).mean()
 
 
@@ -178,6 +183,10 @@ def check_backward(ctx: Ctx) -> str:
 
     from ..model.inputs import make_inputs
 
+    # the forward check runs under no_grad; an inference tensor means the model's own forward
+    # is decorated with torch.inference_mode (video trackers): it has no training path
+    if ctx.reference is not None and ctx.reference.is_inference():
+        raise Skip("the forward runs under torch.inference_mode: inference only, no gradients")
     model = ctx.model.train()
     # a training-mode forward updates BatchNorm statistics; put them back so the checks after
     # this one compare against the reference the forward check took

@@ -17,7 +17,8 @@ import itertools
 import torch
 
 from .args import ARGS, COMPANIONS, LATE
-from .registry import FIXED_OUTPUT_POSITIONS
+from .registry import FIXED_OUTPUT_POSITIONS, KWARGS_INPUTS
+from .registry_fill import INPUT_IMAGE_HW
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
 from .media_av import has_audio_tower, place_audio_tokens
 
@@ -28,6 +29,10 @@ LAYOUT_CHOICES = {
     "mel": ("auto", "bmf", "bfm", "b1fm"),  # input_features: [B, mels, frames], [B, frames, mels]
     "audio": ("bt", "b1t", "bfm"),      # input_values: [B, samples], [B, 1, samples], a spectrogram
     "sizes": (False, True),             # pass image_sizes (Pixtral-style towers need them)
+    "pmask": ("pixel", "tile"),         # pixel_attention_mask of a stack: per pixel, per tile
+    "audio_mask": (False, True),        # pass a padding_mask of the waveform's real samples
+    # hidden_states as the main input: [B, T, hidden], [B, hidden, T], a waveform [B, ch, samples]
+    "hidden": ("btc", "bct", "wave"),
 }
 MAX_TRIES = 18
 # heads whose loss counts the encoder's valid frames from the attention mask (CTC, RNN-T, TDT)
@@ -68,7 +73,7 @@ def _wanted(model, params: dict) -> list[str]:
     for anchor, companions in COMPANIONS:
         if anchor in names:
             names += [c for c in companions if c in params and c not in names]
-    return names
+    return names + [n for n in KWARGS_INPUTS.get(config.model_type, ()) if n not in names]
 
 
 def _fill(ctx: Ctx, names: list[str]) -> None:
@@ -84,18 +89,24 @@ def _fill(ctx: Ctx, names: list[str]) -> None:
 
 
 def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed: int) -> dict:
+    layout = {**layout, "image_hw": INPUT_IMAGE_HW.get(model.config.model_type)}
     ctx = Ctx(model, model.config, params, batch, torch.Generator().manual_seed(seed), layout)
-    _fill(ctx, [n for n in names if n not in LATE])
-    ctx.place_media_tokens()
-    place_audio_tokens(ctx)
-    _fill(ctx, [n for n in names if n in LATE])  # they follow the final text
+    # the token counters run the model's feature getters, which may draw noise (VibeVoice's
+    # sampled latents): the global RNG stays as it was, so the forward after sees the same stream
+    with torch.random.fork_rng():
+        _fill(ctx, [n for n in names if n not in LATE])
+        ctx.place_media_tokens()
+        place_audio_tokens(ctx)
+        _fill(ctx, [n for n in names if n in LATE])  # they follow the final text
     return {k: v for k, v in ctx.inputs.items() if k in params or k in names}
 
 
-def _layouts(names: list[str]):
+def _layouts(names: list[str], params) -> list:
     keys = [k for k, used in (("image", "pixel_values" in names), (
         "mel", "input_features" in names), ("audio", "input_values" in names), (
-        "sizes", "image_sizes" in names)) if used]
+        "sizes", "image_sizes" in names), (
+        "audio_mask", "input_values" in names and "padding_mask" in params), (
+        "hidden", "hidden_states" in names), ("pmask", "pixel_attention_mask" in names)) if used]
     for combo in itertools.islice(itertools.product(*(LAYOUT_CHOICES[k] for k in keys)),
                                   MAX_TRIES):
         yield dict(zip(keys, combo))
@@ -124,7 +135,7 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
     names = _wanted(model, params)
     layout = getattr(model, "_tinytrio_layout", None)
     if layout is None:
-        layouts = list(_layouts(names))
+        layouts = list(_layouts(names, params))
         layout = layouts[0]
         if len(layouts) > 1 or any(n not in ("input_ids", "attention_mask") for n in names):
             for candidate in layouts:
@@ -181,6 +192,13 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
         return {"labels": torch.randint(0, max(1, config.num_labels), inputs["input_ids"].shape,
                                         generator=gen)}
     if "decoder_input_ids" in inputs and any(a in params for a in ONE_STEP_DECODERS):
+        from transformers.loss.loss_utils import LOSS_MAPPING
+
+        # a transducer loss only where transformers maps one to the head: without (Nemotron ASR,
+        # loss_type None) its loss_function falls back to the causal-LM loss, which cannot read
+        # [B, T, U, vocab] joint logits; such a head computes no loss, as a plain encoder does
+        if getattr(model, "loss_type", None) not in LOSS_MAPPING:
+            return {}
         return {"labels": inputs["decoder_input_ids"][:, 1:].clone()}
     if "decoder_input_ids" in inputs:
         return {"labels": inputs["decoder_input_ids"].clone()}

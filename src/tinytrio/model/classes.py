@@ -158,6 +158,9 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
     for key in R.REDERIVED.get(mt, ()):
         if key in config:
             config[key] = None
+    from .linked import unfold_layers
+
+    unfold_layers(config)  # HRM: the per-stack count, as its config class splits it
     for key, (sources, derive) in R.DERIVED_NONE.items():
         args = [config.get(k) for k in sources]
         if key in config and config[key] is None and all(

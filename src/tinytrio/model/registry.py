@@ -202,8 +202,7 @@ BLOCK_SPECS: dict[str, tuple[int, ...]] = {"block_configs": (1, 2)}
 WIDTH_SPLITS: dict[tuple[str, ...], tuple[int, ...]] = {("coordinate_size", "shape_size"): (4, 2)}
 
 # Float multipliers of the conv widths a model derives from constants in code -> their cap: the
-# smallest published variant (MobileNet-v1/v2 0.25, MobileViTv2 0.5; 0.25 for all is tinier);
-# EfficientNet's depth_coefficient repeats each stage's blocks (B0: 1.0; ALIGN's 3.1 makes 43)
+# smallest published variant (MobileNet 0.25, MobileViTv2 0.5; EfficientNet-B0 depth 1.0, not 3.1)
 CHANNEL_MULTIPLIERS = {"depth_multiplier": 0.25, "width_multiplier": 0.25, "depth_coefficient": 1.0}
 
 # (model_type, key) -> (part, width list, index): a size at a composite's level that is one

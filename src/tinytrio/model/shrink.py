@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import OptionError
 from . import registry as R
 from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
-from .blocks import vq_top_width
+from .blocks import timm_model_args, vq_top_width
 from .imagegrid import image_token_counts
 from .linked import merged_widths, width_coefficient, width_multiple
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
@@ -144,6 +144,8 @@ class _Level:
                 continue
             if _int(value) and value > 0:  # 0 switches a part off (GLM-5 NoPE: rope dim 0)
                 new[key] = self._rule(fam, key, value, H, H0, A, heads0, hd_max)
+            elif fam == "kv_heads" and isinstance(value, list) and all(_int(x) for x in value):
+                new[key] = [self._rule(fam, key, v, H, H0, A, heads0, hd_max) for v in value]
         widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
                   and family(k, self.mt) == "width"}
         new.update(self._lists(H, widths))
@@ -383,6 +385,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         follow_tower_layers(d, path, report.layers)
         level = _Level(d, spec, path, report)
         level.run()
+        timm_model_args(d)
         follow_parts(d)
         merged_widths(d)
         if level.grid:
@@ -390,9 +393,9 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         image_token_counts(d, grids)
 
     walk(tiny, "")
-    from .imageside import follow_image_side  # one image side for every level of a composite
+    from .ties import tie_sizes  # one image side for every level of a composite, and more
 
-    follow_image_side(original, tiny)
+    tie_sizes(original, tiny)
     from .fidelity import fidelity  # fidelity reads family(): imported here, not at the top
 
     report.kept, report.total = fidelity(original, tiny)

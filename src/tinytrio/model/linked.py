@@ -1,0 +1,86 @@
+"""Sizes the modeling code links to the width by arithmetic the config does not spell out.
+
+Each table below is data (model_type or key -> the link, one-line reason each); the functions
+apply them during shrinking:
+
+- WIDTH_MULTIPLES: the tiny width must be a multiple of a number the code divides it by
+  (LiLT splits hidden_size into 6 layout embeddings), rounded to the nearest such multiple.
+- WIDTH_COEFFICIENTS: a float the code multiplies every per-stage width by (EfficientNet's
+  `width_coefficient`): the lists scale so that the *built* widths top out at the tiny width.
+- MERGED_WIDTHS: a composite's width that is a part's width times merge_size² (a pixel shuffle
+  folds merge x merge patches into the channels): it follows the tiny part.
+- UNFOLDED_LAYERS: a config class that rewrites num_hidden_layers from a per-stack count: the
+  original is read back in the form the class splits itself (the real count in num_hidden_layers).
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def _int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _lcm_of_factors(d: dict, keys: tuple[str, ...], rounded: int) -> int:
+    """lcm of rounded / factor over float factors: width x factor stays a multiple of rounded."""
+    return math.lcm(*[round(rounded / d[k]) for k in keys if isinstance(d.get(k), (int, float))
+                      and d[k] > 0 and (rounded / d[k]).is_integer()] or [1])
+
+
+# model_type -> (config level, heads) -> the number the tiny width must be a multiple of
+WIDTH_MULTIPLES = {
+    # 6 layout embeddings of hidden_size // 6 are concatenated back to hidden_size, and the layout
+    # attention splits each head by channel_shrink_ratio
+    "lilt": lambda d, A: math.lcm(6, A * d.get("channel_shrink_ratio", 1)),
+    # the cache rounds qk / v widths (hidden x factor) up to multiples of 64; the mLSTM layer does
+    # not: they agree only when hidden x factor already is one
+    "xlstm": lambda d, A: math.lcm(A, _lcm_of_factors(d, ("qk_dim_factor", "v_dim_factor"), 64)),
+}
+
+# float multipliers of the per-stage width lists, applied in code (round_filters)
+WIDTH_COEFFICIENTS = ("width_coefficient",)  # EfficientNet, ALIGN's vision tower
+
+# (model_type, key) -> the part whose hidden_size x merge_size² it is
+MERGED_WIDTHS = {
+    # the vision tower pixel-shuffles 2 x 2 patches into 4 x its width before the projector
+    ("muse_glimmer", "out_hidden_size"): "vision_config",
+    ("muse_spark", "out_hidden_size"): "vision_config",
+}
+
+# model_type -> (key holding the real per-stack layer count, the key the class splits it from)
+UNFOLDED_LAYERS = {
+    # HRM: num_hidden_layers = per-stack x H_cycles x (L_cycles + 1) cache slots, derived
+    "hrm_text": ("num_layers_per_stack", "num_hidden_layers"),
+}
+
+
+def width_multiple(d: dict, H: int, A: int) -> int:
+    """The tiny width H rounded to the nearest multiple the level's code needs (at least one)."""
+    rule = WIDTH_MULTIPLES.get(d.get("model_type"))
+    if rule is None:
+        return H
+    m = rule(d, A)
+    return max(m, m * round(H / m))
+
+
+def width_coefficient(d: dict) -> float:
+    """The product of the level's width coefficients above 1 (the lists shrink by it too)."""
+    return math.prod(max(1.0, d[k]) for k in WIDTH_COEFFICIENTS
+                     if isinstance(d.get(k), (int, float)) and not isinstance(d[k], bool))
+
+
+def merged_widths(d: dict) -> None:
+    """A composite's width that a part's pixel shuffle makes (hidden x merge²) follows the part."""
+    for (mt, key), part in MERGED_WIDTHS.items():
+        sub = d.get(part)
+        if d.get("model_type") == mt and _int(d.get(key)) and isinstance(sub, dict) and \
+                _int(sub.get("hidden_size")) and _int(sub.get("merge_size")):
+            d[key] = sub["hidden_size"] * sub["merge_size"] ** 2
+
+
+def unfold_layers(config: dict) -> None:
+    """Read a folded layer count back as the config class's own input form (in place)."""
+    keys = UNFOLDED_LAYERS.get(config.get("model_type"))
+    if keys and _int(config.get(keys[0])):
+        config[keys[1]], config[keys[0]] = config[keys[0]], None

@@ -1,0 +1,48 @@
+"""Sizes the modeling code links to the width by arithmetic (model/linked.py): shrink-only."""
+
+import math
+
+from tinytrio.model.classes import complete_defaults
+from tinytrio.model.shrink import shrink_config
+from tinytrio.sources import normalized_config
+
+
+def default(mt):
+    config = normalized_config({"model_type": mt})
+    complete_defaults(config)
+    return config
+
+
+def test_width_is_a_multiple_the_code_divides_by():
+    lilt, _ = shrink_config(default("lilt"))  # 6 layout embeddings, heads split by the ratio
+    assert lilt["hidden_size"] % 6 == 0
+    assert lilt["hidden_size"] % (lilt["num_attention_heads"] * lilt["channel_shrink_ratio"]) == 0
+    xlstm, _ = shrink_config(default("xlstm"))  # the cache rounds hidden x factor up to 64s
+    H = xlstm["hidden_size"]
+    assert H == xlstm["embedding_dim"] and H * xlstm["qk_dim_factor"] % 64 == 0
+
+
+def test_width_coefficient_keeps_the_built_widths_at_the_tiny_width():
+    align, _ = shrink_config(default("align"))
+    vision = align["vision_config"]
+    built = vision["out_channels"][-1] * vision["width_coefficient"]  # round_filters in code
+    assert built == align["projection_dim"] == 64  # the image embedding meets the text one
+    assert vision["depth_coefficient"] <= 1.0
+
+
+def test_pixel_shuffled_width_follows_the_tower():
+    tiny, _ = shrink_config(default("muse_glimmer"))
+    vision = tiny["vision_config"]
+    assert tiny["out_hidden_size"] == vision["hidden_size"] * vision["merge_size"] ** 2
+
+
+def test_folded_layer_count_is_read_back_per_stack():
+    orig = default("hrm_text")
+    assert orig["num_layers_per_stack"] is None and orig["num_hidden_layers"] == 16
+    tiny, _ = shrink_config(orig)
+    from transformers import AutoConfig
+
+    cfg = AutoConfig.for_model(**tiny)
+    assert cfg.num_layers_per_stack == 2
+    assert cfg.num_hidden_layers == 2 * cfg.H_cycles * (cfg.L_cycles + 1) == math.prod(
+        (2, cfg.H_cycles, cfg.L_cycles + 1))

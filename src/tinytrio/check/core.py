@@ -84,6 +84,17 @@ def tensors(out) -> list:
     return found
 
 
+def generated_ids(model, inputs: dict, out, **kwargs):
+    """The token ids a generate() call returned: its tensor, its `.sequences`, or, from a
+    generate that returns the decoded audio (VibeVoice), the sequences it gives on request."""
+    import torch
+
+    if isinstance(out, torch.Tensor) or hasattr(out, "sequences"):
+        return out if isinstance(out, torch.Tensor) else out.sequences
+    with torch.no_grad(), quiet():
+        return model.generate(**inputs, **kwargs, return_dict_in_generate=True).sequences
+
+
 def first_tensor(out):
     import torch
 

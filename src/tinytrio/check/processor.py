@@ -22,7 +22,7 @@ import inspect
 import json
 
 from .basic import TOKENIZER_FILES
-from .core import Ctx, Skip, quiet
+from .core import Ctx, Skip, generated_ids, quiet
 
 PROCESSOR_FILES = ("processor_config.json", "preprocessor_config.json")
 MAX_NEW_TOKENS = 3
@@ -240,7 +240,7 @@ def _chat(ctx: Ctx, proc, kind: str) -> str:
         inputs = {k: v for k, v in inputs.items() if k in params or k == "attention_mask"}
         with torch.no_grad():
             out = ctx.model.generate(**inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
-    out = out if isinstance(out, torch.Tensor) else out.sequences
+    out = generated_ids(ctx.model, inputs, out, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
     new = out.shape[-1] - inputs["input_ids"].shape[-1]
     if new < 1:
         raise AssertionError("generate produced no new token")

@@ -22,24 +22,33 @@ from .media import (
                     pixel_values,
                     qformer_ids,
                     query_embeds,
+                    text_ids,
                     videos,
-                    vision_hidden_states,
                     visual_feats,
 )
 from .media_av import (
-    any_mask, audio_mel, feature_mask, input_features, input_values, past_values, robot_state,
-    trajectory,
+    any_mask, audio_mel, feature_mask, hidden_states, input_features, input_values, latents,
+    past_values, robot_state, trajectory,
 )
-from .media_tiles import aspect_ratio_ids, cross_attention_mask
+from .media_session import inference_session
+from .media_tiles import (
+    aspect_ratio_ids, cross_attention_mask, image_embeds_position_mask, pixel_attention_mask,
+)
+
+
+def task_inputs(ctx):
+    """OneFormer: the task prompt's ids, padded to task_seq_len (the width of its task MLP)."""
+    return text_ids(ctx.config, ctx.batch, ctx.config.task_seq_len, ctx.gen)
+
 
 # argument name -> builder
 ARGS = {
     "input_ids": input_ids, "attention_mask": any_mask,
-    "decoder_input_ids": decoder_input_ids, "task_inputs": input_ids,
+    "decoder_input_ids": decoder_input_ids, "task_inputs": task_inputs,
     "pixel_values": pixel_values, "prompt_pixel_values": pixel_values,
     "prompt_masks": pixel_values, "pixel_values_videos": videos,
     "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
-    "hidden_states": vision_hidden_states, "pixel_mask": ones_like_pixels,
+    "hidden_states": hidden_states, "latents": latents, "pixel_mask": ones_like_pixels,
     "input_features": input_features, "input_features_mask": feature_mask,
     "feature_attention_mask": feature_mask, "input_values": input_values, "audio_mel": audio_mel,
     "qformer_input_ids": qformer_ids, "query_embeds": query_embeds, "bbox": bbox,
@@ -53,6 +62,9 @@ ARGS = {
     "context_hidden_states": context_hidden_states,
     "aspect_ratio_ids": aspect_ratio_ids, "aspect_ratio_mask": aspect_ratio_ids,
     "cross_attention_mask": cross_attention_mask,
+    "image_embeds_position_mask": image_embeds_position_mask,
+    "pixel_attention_mask": pixel_attention_mask,
+    "inference_session": inference_session,  # video trackers: frames + prompts (+ frame_idx)
 }
 # builders that follow the final text length: run after the media placeholders are placed
 LATE = ("cross_attention_mask",)
@@ -62,7 +74,8 @@ COMPANIONS = [
     ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids",
                       "image_position_ids", "high_res_pixel_values", "image_attention_mask",
                       "image_merge_sizes", "aspect_ratio_ids", "aspect_ratio_mask",
-                      "cross_attention_mask")),
+                      "cross_attention_mask", "image_embeds_position_mask",
+                      "pixel_attention_mask")),
     ("input_features", ("input_features_mask", "feature_attention_mask")),
     ("query_embeds", ("encoder_hidden_states",)),
     ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import torch
 
-from .media import (AUDIO_SAMPLES, FRAMES, Ctx, _get, attention_mask, audio_config,
-                    call_getter, feature_getters)
+from .media import (AUDIO_SAMPLES, FRAMES, SEQ, Ctx, _get, attention_mask, audio_config,
+                    call_getter, feature_getters, vision_hidden_states)
 
 # --- audio ---------------------------------------------------------------------------------------
 
@@ -50,6 +50,9 @@ def input_features(ctx: Ctx):
     window = _get(cfgs, "n_window")  # Qwen-ASR/Omni towers: whole chunks of 2 x n_window frames
     if window:
         frames = -(-frames // (2 * window)) * 2 * window
+    wave, hop = ctx.inputs.get("input_values"), _get(cfgs, "hop_length")
+    if isinstance(wave, torch.Tensor) and isinstance(hop, int) and hop > 0:
+        frames = wave.shape[-1] // hop  # X-Codec-2: the features of the waveform beside them
     ctx.frames = frames
     if kind == "bmf":
         return torch.randn((ctx.batch, mels, frames), generator=ctx.gen)
@@ -62,6 +65,7 @@ def input_features(ctx: Ctx):
 
 
 AUDIO_TOKEN_KEYS = ("audio_token_id", "audio_token_index")
+AUDIO_INPUTS = ("input_features", "input_values")  # the sound an audio token stands for
 # where a model keeps its audio tower (its `_get_feat_extract_output_lengths` counts the frames)
 AUDIO_TOWER_ATTRS = ("audio_tower", "audio_encoder", "encoder")
 
@@ -76,10 +80,11 @@ def audio_token_id(config):
 
 
 def place_audio_tokens(ctx: Ctx) -> None:
-    """An audio language model (Voxtral, Audio Flamingo, FunASR-Nano …) swaps one placeholder
-    token per audio embedding: prepend that many audio tokens to each row of input_ids."""
+    """An audio language model (Voxtral, Audio Flamingo, FunASR-Nano, VibeVoice …) swaps one
+    placeholder token per audio embedding: prepend that many audio tokens to each row of
+    input_ids."""
     token, ids = audio_token_id(ctx.config), ctx.inputs.get("input_ids")
-    if token is None or ids is None or "input_features" not in ctx.inputs:
+    if token is None or ids is None or not any(k in ctx.inputs for k in AUDIO_INPUTS):
         return
     n = _count_audio_tokens(ctx)
     if not n:
@@ -93,7 +98,7 @@ def _frame_mask(ctx: Ctx) -> torch.Tensor:
     for k in ("input_features_mask", "feature_attention_mask"):
         if isinstance(ctx.inputs.get(k), torch.Tensor):
             return ctx.inputs[k]
-    feats = ctx.inputs["input_features"]
+    feats = ctx.inputs.get("input_features", ctx.inputs.get("input_values"))  # frames or samples
     return torch.ones((ctx.batch, ctx.frames or feats.shape[-1]), dtype=torch.long)
 
 
@@ -149,8 +154,41 @@ def input_values(ctx: Ctx):
         mels = _get(cfgs, "num_mel_bins", "feature_size", default=80)
         return torch.randn((ctx.batch, _get(cfgs, "max_length", default=FRAMES), mels),
                            generator=ctx.gen)
-    x = torch.randn((ctx.batch, AUDIO_SAMPLES), generator=ctx.gen) * 0.1
-    return x[:, None, :] if ctx.layout.get("audio") == "b1t" else x
+    x = torch.randn((ctx.batch, audio_samples(ctx.config)), generator=ctx.gen) * 0.1
+    x = x[:, None, :] if ctx.layout.get("audio") == "b1t" else x
+    if not ctx.layout.get("audio_mask"):
+        return x
+    # VibeVoice: the mask of real samples, which counts the audio tokens the waveform makes
+    return {"input_values": x, "padding_mask": torch.ones((ctx.batch, x.shape[-1]),
+                                                          dtype=torch.long)}
+
+
+# config keys the waveform's length must be a whole multiple of (samples per audio token)
+SAMPLE_MULTIPLES = ("samples_per_token",)  # MuseSpark: the product of its patch sizes
+
+
+def audio_samples(config) -> int:
+    """One second of audio, rounded up to a whole number of the tokenizer's strides."""
+    step = _get(_sub_configs(config), *SAMPLE_MULTIPLES)
+    return -(-AUDIO_SAMPLES // step) * step if isinstance(step, int) and step > 0 else AUDIO_SAMPLES
+
+
+def latents(ctx: Ctx):
+    """A codec decoder's continuous latents, channels first: [B, hidden_size, frames] (Mimi)."""
+    hidden = _get((ctx.config,), "hidden_size", default=64)
+    return torch.randn((ctx.batch, hidden, SEQ), generator=ctx.gen)
+
+
+def hidden_states(ctx: Ctx):
+    """`hidden_states` as the main input: a sequence [B, T, hidden] (vision towers), the same
+    channels first [B, hidden, T] (a conv codec decoder's latents), or a waveform [B, channels,
+    samples] (a conv codec encoder) -- the "hidden" layout, probed in that order."""
+    kind = ctx.layout.get("hidden", "btc")
+    if kind == "wave":
+        channels = _get((ctx.config,), "channels", "audio_channels", default=1)
+        return torch.randn((ctx.batch, channels, audio_samples(ctx.config)), generator=ctx.gen) * 0.1
+    x = vision_hidden_states(ctx)
+    return x.transpose(1, 2) if kind == "bct" and isinstance(x, torch.Tensor) else x
 
 
 def speech_labels(config, ids: torch.Tensor, gen: torch.Generator) -> dict:

@@ -212,12 +212,32 @@ def _derived_keys(cls) -> frozenset[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            keys = set(cls().to_dict())
+            full = cls().to_dict()
         except Exception:
             return frozenset()
+        derived = set(full) - fields
+        # a key the class's own from_dict cannot load without is a setting (TimmWrapper's
+        # `num_classes`, written by to_dict, read back as num_labels)
+        if _own_from_dict(cls) and _loads(cls, full):
+            derived -= {k for k in derived
+                        if not _loads(cls, {x: v for x, v in full.items() if x != k})}
     # a backbone's out_features / out_indices are set in __post_init__ but chosen by the user
     # (DETR-likes read stages 2-4): settings, not derived
     # dots3: `per_layer_config` (layer index -> size overrides) is filled from defaults when
     # absent, so dropping it would rebuild full-size layers
-    return frozenset(keys - fields - {"model_type", "output_attentions", "out_features",
-                                      "out_indices", "per_layer_config"})
+    return frozenset(derived - {"model_type", "output_attentions", "out_features",
+                                "out_indices", "per_layer_config"})
+
+
+def _loads(cls, d: dict) -> bool:
+    try:
+        cls.from_dict(d)
+    except Exception:
+        return False
+    return True
+
+
+def _own_from_dict(cls) -> bool:
+    from transformers import PreTrainedConfig
+
+    return getattr(cls.from_dict, "__func__", None) is not PreTrainedConfig.from_dict.__func__

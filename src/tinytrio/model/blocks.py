@@ -11,6 +11,8 @@ embeddings make hidden_size) are split anew so their weighted sum is the tiny wi
 
 from __future__ import annotations
 
+import copy
+
 from . import registry as R
 
 
@@ -104,3 +106,13 @@ def vq_top_width(d: dict, new: dict, family) -> dict:
         return {}
     top0, top = d[base] * mults[-1], new[base] * mults[-1]
     return {k: top for k, v in d.items() if _int(v) and v == top0 and family(k) == "width"}
+
+
+def timm_model_args(d: dict) -> None:
+    """A timm tower (`architecture` + `model_args`) gets the tiny kwargs registered for its
+    architecture (registry_fill.TIMM_MODEL_ARGS) where the config passes none."""
+    from .registry_fill import TIMM_MODEL_ARGS
+
+    args = TIMM_MODEL_ARGS.get(d.get("architecture"))
+    if args is not None and "model_args" in d and not d["model_args"]:
+        d["model_args"] = copy.deepcopy(args)

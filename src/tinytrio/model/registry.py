@@ -35,6 +35,7 @@ EXACT: dict[str, str] = {
     "codebook_dim": "width",  # EnCodec: codewords live in the encoder's width (= hidden_size)
     "vector_quantization_hidden_dimension": "width",  # Mimi: = codebook_dim, the codewords' width
     "fpn_feature_size": "width", "mask_feature_size": "width",  # MaskFormer's pixel decoder
+    "mask_dim": "width",  # OneFormer: its pixel decoder's mask features (= conv_dim)
     # keypoint matchers: the matcher's width and its detector's descriptors (LightGlue, SuperPoint)
     "descriptor_dim": "width", "descriptor_decoder_dim": "width",
     "lru_width": "width",  # RecurrentGemma: the RG-LRU's width (= hidden_size when unset)
@@ -222,11 +223,6 @@ GROUP_KEYS = ("num_groups", "norm_groups", "num_norm_groups", "group_norm_groups
 # Masked-LM heads that decode a fixed number of positions, whatever the input length: the config
 # key that holds it. Perceiver's decoder queries every max_position_embeddings position.
 FIXED_OUTPUT_POSITIONS: dict[str, str] = {"perceiver": "max_position_embeddings"}
-# Inputs a forward takes only through **kwargs, which its processor returns and its generate()
-# reads: model_type -> argument names, built like the named ones.
-KWARGS_INPUTS: dict[str, tuple[str, ...]] = {
-    "vibevoice": ("attention_mask",),  # generate() sums model_kwargs["attention_mask"] unguarded
-}
 
 # Keys whose value is one or more token ids (besides anything ending in `_token_id(s)` or
 # `_token_index`), remapped into the tiny tokenizer.
@@ -317,7 +313,7 @@ DEFAULTS = dict(
 )
 
 # Keys some default configs leave None that the model needs: registry_fill.py.
-from .registry_fill import FILL_NONE, OCR_TYPE_DEFAULTS  # noqa: F401, I001  (re-exported)
+from .registry_fill import FILL_NONE, VISION_TYPE_DEFAULTS  # noqa: F401, I001  (re-exported)
 # Settings a bare model_type's default config leaves degenerate, set as its checkpoints set them
 # (applied only when the SOURCE is a model_type name): model_type -> {key: value}.
 TYPE_DEFAULTS: dict[str, dict] = {
@@ -367,7 +363,7 @@ TYPE_DEFAULTS: dict[str, dict] = {
     "voxtral": {"audio_token_id": 24},
     # names no backbone (cannot build) and takes no size kwargs: timm's own tiny ResNet
     "timm_backbone": {"backbone": "test_resnet"},
-    **OCR_TYPE_DEFAULTS,  # PP-OCRv6 detectors: their released det backbones (registry_fill.py)
+    **VISION_TYPE_DEFAULTS,  # PP-OCRv6 detectors, LW-DETR (registry_fill.py)
 }
 # Sizes a config class derives from others when None (Zamba: attention on [hidden, embeddings],
 # twice the width): reset to None in the original so the tiny config derives them again.

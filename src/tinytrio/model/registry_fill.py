@@ -1,5 +1,5 @@
 """Default-config gaps filled before shrinking, as data (split from registry.py, which re-exports
-it as registry.FILL_NONE)."""
+it as registry.FILL_NONE), and the input image sizes some models need (read by inputs.py)."""
 
 from __future__ import annotations
 
@@ -31,4 +31,61 @@ FILL_NONE: dict[str, object] = {
                                  # placeholder after the 32000 text tokens and the pad
     "vision_config": {},  # Gemma-4 family: the optional vision tower is None by default although
                           # image_token_id is set and the checkpoints have one: the config's default
+}
+
+# Bare-type defaults of vision models (merged into registry.TYPE_DEFAULTS). The PP-OCRv6 detectors'
+# config classes fall back to PP-LCNetV4's default backbone, a recogniser's (height-only [2, 1] strides,
+# only the last stage out), which their 4-level necks cannot fuse; the released config.json files
+# (mirrored by PaddleX) set a det backbone, each stage halving both sides, all four stages out.
+_V6_SE = ([True, False], [False, True, False], [False, True, False, True, False],
+          [False, True, False])  # squeeze-excitation per block of each stage (its depth)
+
+
+def _det_backbone(stem: list[int], widths: list[int]) -> dict:
+    """PP-LCNetV4 det stages of these widths: [kernel, in, out, stride, SE] per block, the first
+    block of stages 2-4 halving both sides."""
+    return {"model_type": "pp_lcnet_v4", "stem_channels": stem, "stem_type": "large",
+            "out_features": ["stage1", "stage2", "stage3", "stage4"], "out_indices": [1, 2, 3, 4],
+            "block_configs": [[[3, c_in if b == 0 else w, w, 2 if b == 0 and s else 1, se]
+                               for b, se in enumerate(flags)] for s, (w, c_in, flags) in
+                              enumerate(zip(widths, [stem[-1]] + widths, _V6_SE))]}
+
+VISION_TYPE_DEFAULTS: dict[str, dict] = {
+    # LW-DETR: no projector scales = no feature levels for the decoder (an empty torch.cat); the
+    # checkpoint the config documents (lwdetr_small) projects one level, P4 (scale 1.0)
+    "lw_detr": {"projector_scale_factors": [1.0]},
+    "pp_ocrv6_medium_det": {"backbone_config": _det_backbone(
+        [3, 64, 128], [128, 256, 512, 896])},
+    # and the neck's per-level widths are the backbone's stage widths (HF's are placeholders)
+    "pp_ocrv6_small_det": {"backbone_config": _det_backbone(
+        [3, 24, 48], [48, 96, 192, 384]),
+        "layer_list_out_channels": [48, 96, 192, 384]},
+}
+
+# Input images (height, width) for models whose config names no image size and whose
+# downsampling leaves too few rows for the head at the default 32 px: model_type -> (h, w).
+INPUT_IMAGE_HW: dict[str, tuple[int, int]] = {
+    # PP-OCR recognisers avg-pool the last feature map by (3, 2): it needs 3 rows. The server /
+    # v6 backbones downsample height 16x (the processors' 48 px lines); the bare mobile default
+    # is the PP-LCNetV3 det backbone, 32x
+    **{t: (48, 64) for t in ("pp_ocrv5_server_rec", "pp_ocrv6_small_rec", "pp_ocrv6_tiny_rec")},
+    "pp_ocrv5_mobile_rec": (96, 64),
+}
+
+# timm towers (TimmWrapper, Gemma-3n's vision tower) take their sizes from the timm architecture
+# named in `architecture`, not from config keys: the tiny tower passes `model_args` (kwargs of
+# timm.create_model) that shrink that architecture. Applied only where model_args is unset.
+TIMM_MODEL_ARGS: dict[str, dict] = {
+    # ResNet-50 (TimmWrapper's default): one bottleneck per stage, 8-wide (32 out) stages
+    "resnet50": {"layers": [1, 1, 1, 1], "channels": [8, 8, 8, 8], "stem_width": 8},
+    # Gemma-3n's MobileNet-V5: 1/16 of its channels (7.3M params, the floor: timm fixes its
+    # depth, the attention key width and the fusion adapter's 2048-wide output, so
+    # gemma3n_vision keeps its hidden_size: registry.ARCH_KEYS; block_args cannot be passed,
+    # timm's builder rewrites them in place, the config with them)
+    "mobilenetv5_300m_enc": {"channel_multiplier": 0.0625},
+    # Perception Encoder's ViT (PE-Video, PE-Audio-Video): 2 layers of 64 on a 4x4 grid of
+    # 8 px patches, the 32 px images the checks feed (its rotary grid: ref_feat_shape)
+    "vit_pe_core_large_patch14_336": {"img_size": 32, "patch_size": 8, "embed_dim": 64,
+                                      "depth": 2, "num_heads": 4, "ref_feat_shape": [4, 4],
+                                      "attn_pool_num_heads": 2},
 }

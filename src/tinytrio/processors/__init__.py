@@ -26,6 +26,7 @@ from . import registry as R
 from .build import (Parts, default_parts, has_processor, instantiate, mapped_names,  # noqa: F401
                     prepare_tokenizer, shrink_parts, source_parts)
 from .shrink import Target, _find
+from .tokens import processor_class
 
 __all__ = ["write_processors", "prepare_tokenizer", "has_processor", "processor_coverage",
            "image_side", "Target"]
@@ -44,7 +45,10 @@ def write_processors(out: str | Path, resolved, original: dict, tiny: dict, tok)
         return {"status": "none", "detail": f"transformers maps no processor to {mt}"}
     parts = source_parts(getattr(resolved, "directory", None), mt)
     if not parts.components:
-        defaults = default_parts(mt)
+        try:
+            defaults = default_parts(mt)
+        except Exception as e:  # a class with required arguments (TimmWrapper's pretrained_cfg)
+            return {"status": "failed", "detail": f"no default processor: {_message(e)}"}
         defaults.kwargs.update(parts.kwargs)
         defaults.chat_template = parts.chat_template
         parts = defaults
@@ -73,6 +77,11 @@ def write_processors(out: str | Path, resolved, original: dict, tiny: dict, tok)
                 **({"missing": parts.missing} if parts.missing else {})}
     if proc is None and not objs:
         return {"status": "failed", "detail": "no processor component could be instantiated"}
+    if proc is None and parts.missing and processor_class(mt) is not None:
+        # the processor needs a component this environment cannot build (Gemma-4 unified's
+        # torchvision-only image processor): its other parts alone would load as a broken one
+        return {"status": "unavailable",
+                "detail": f"{', '.join(parts.missing)} needs a missing backend (torchvision)"}
     before = set(p.name for p in out.iterdir())
     with warnings.catch_warnings(), _quiet():
         warnings.simplefilter("ignore")

@@ -31,3 +31,26 @@ def test_mllama_tiles_and_concatenated_layers(tmp_path):
     assert inputs["aspect_ratio_mask"].shape == inputs["pixel_values"].shape[:3]
     model(**inputs).loss.backward()
     assert model.model.vision_model.patch_embedding.weight.grad is not None  # images really used
+
+
+def test_kosmos2_image_positions_by_mask(tmp_path):
+    """Kosmos-2 marks image positions with image_embeds_position_mask (no image token id): one
+    run of latent_query_num positions per image, filled by the image features."""
+    config, model, inputs = _model_and_inputs("kosmos-2", tmp_path / "kosmos2")
+    mask = inputs["image_embeds_position_mask"]
+    assert mask.shape == inputs["input_ids"].shape == inputs["attention_mask"].shape
+    assert (mask.sum(-1) == config["latent_query_num"]).all()
+    model(**inputs).loss.backward()
+
+
+def test_stack_pixel_mask_per_tile_and_features_count(tmp_path):
+    """Granite-Docling: a stack of tiles with a per-tile pixel_attention_mask (the layout probe
+    finds it); HunYuan-VL: as many image tokens as its features (row separators included), which
+    the model's get_image_features counts, not the flat grid's merged patches."""
+    _, model, inputs = _model_and_inputs("granite_docling", tmp_path / "docling")
+    assert inputs["pixel_attention_mask"].shape == inputs["pixel_values"].shape[:2]
+    model(**inputs).loss.backward()
+    config, model, inputs = _model_and_inputs("hunyuan_vl", tmp_path / "hunyuan")
+    n = (inputs["input_ids"] == config["image_token_id"]).sum(-1)
+    assert (n > 4).all()  # 2 x 2 merged patches, + 1 row separator per row + 2 boundaries
+    model(**inputs).loss.backward()

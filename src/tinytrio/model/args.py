@@ -30,7 +30,7 @@ from .media_av import (
     any_mask, audio_mel, feature_mask, hidden_states, input_features, input_values, latents,
     past_values, robot_state, trajectory,
 )
-from .media_session import inference_session
+from .media_prompts import inference_session, stacked_prompt
 from .media_tiles import (
     aspect_ratio_ids, cross_attention_mask, image_embeds_position_mask, pixel_attention_mask,
 )
@@ -45,7 +45,7 @@ def task_inputs(ctx):
 ARGS = {
     "input_ids": input_ids, "attention_mask": any_mask,
     "decoder_input_ids": decoder_input_ids, "task_inputs": task_inputs,
-    "pixel_values": pixel_values, "prompt_pixel_values": pixel_values,
+    "pixel_values": pixel_values, "prompt_pixel_values": stacked_prompt,
     "prompt_masks": pixel_values, "pixel_values_videos": videos,
     "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
     "hidden_states": hidden_states, "latents": latents, "pixel_mask": ones_like_pixels,

@@ -17,7 +17,7 @@ import itertools
 import torch
 
 from .args import ARGS, COMPANIONS, LATE
-from .registry import FIXED_OUTPUT_POSITIONS, KWARGS_INPUTS
+from .registry import FIXED_OUTPUT_POSITIONS
 from .registry_fill import INPUT_IMAGE_HW
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
 from .media_av import has_audio_tower, place_audio_tokens
@@ -40,6 +40,15 @@ FRAME_LOSSES = ("ForCTC", "ForRNNT", "ForTDT")
 # forward arguments of a decoder that steps one token at a time from its own state (the RNN-T /
 # TDT prediction network's `decoder_cache`): it reads [start] + labels, and generates from [start]
 ONE_STEP_DECODERS = ("decoder_cache",)
+# Inputs a forward takes only through **kwargs, which its processor returns and its generate()
+# reads: model_type -> argument names, built like the named ones.
+KWARGS_INPUTS: dict[str, tuple[str, ...]] = {
+    "vibevoice": ("attention_mask",),  # generate() sums model_kwargs["attention_mask"] unguarded
+}
+# Heads trained on every codebook of each audio frame: model_type -> the config key of the
+# codebook count; labels are [B, T, codebooks] of codes (CSM: codebook 0 trains the backbone, the
+# rest its depth decoder; 2-D labels need audio the codec turns into codes).
+CODEBOOK_LABELS: dict[str, str] = {"csm": "num_codebooks"}
 
 
 def _wanted(model, params: dict) -> list[str]:
@@ -202,6 +211,10 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
         return {"labels": inputs["decoder_input_ids"][:, 1:].clone()}
     if "decoder_input_ids" in inputs:
         return {"labels": inputs["decoder_input_ids"].clone()}
+    codebooks = getattr(config, CODEBOOK_LABELS.get(config.model_type, ""), None)
+    if isinstance(codebooks, int) and "input_ids" in inputs:  # one code per codebook per frame
+        return {"labels": torch.randint(0, config.vocab_size, (*inputs["input_ids"].shape,
+                                                               codebooks), generator=gen)}
     if "input_ids" in inputs and name.endswith(("ForCausalLM", "ForMaskedLM",
                                                 "ForConditionalGeneration")):
         labels = inputs["input_ids"].clone()

@@ -1,11 +1,13 @@
-"""Tiled images (Mllama): each image cut into tiles of the vision tower's size, the tiling named by
-an aspect-ratio id, and a cross-attention mask from text tokens to tiles. Builders as in media.py."""
+"""Image inputs beyond media.py's, builders as there. Tiled images (Mllama): each image cut into
+tiles of the vision tower's size, the tiling named by an aspect-ratio id, and a cross-attention
+mask from text tokens to tiles; image positions marked by a mask rather than a token (Kosmos-2)."""
 
 from __future__ import annotations
 
 import torch
 
-from .media import Ctx, image_config
+from .media import Ctx, image_config, text_ids
+from .media import _count_image_tokens as count_image_tokens
 
 
 def _tiling(vc) -> tuple[int, int]:
@@ -35,3 +37,29 @@ def cross_attention_mask(ctx: Ctx):
     if pv is None or ids is None or pv.dim() != 6:
         return None
     return torch.ones((ctx.batch, ids.shape[1], pv.shape[1], pv.shape[2]), dtype=torch.long)
+
+
+def image_embeds_position_mask(ctx: Ctx):
+    """Kosmos-2: no image token id; a mask marks the text positions the image embeddings fill.
+    One run of them (as many as the model's features per image) goes before the text."""
+    ids = ctx.inputs.get("input_ids")
+    if ctx.inputs.get("pixel_values") is None or ids is None:
+        return None
+    n = count_image_tokens(ctx)
+    out = {"input_ids": torch.cat([text_ids(ctx.config, ctx.batch, n, ctx.gen), ids], 1),
+           "image_embeds_position_mask": torch.cat([torch.ones((ctx.batch, n), dtype=torch.long),
+                                                    torch.zeros_like(ids)], 1)}
+    if "attention_mask" in ctx.inputs:
+        out["attention_mask"] = torch.ones_like(out["input_ids"])
+    return out
+
+
+def pixel_attention_mask(ctx: Ctx):
+    """Real images (all of them) of a stack: per pixel [B, images, H, W] (IDEFICS-2/3), or per
+    tile [B, tiles] (Granite-Docling), as the layout probe finds."""
+    pv = ctx.inputs.get("pixel_values")
+    if pv is None or pv.dim() != 5:
+        return None
+    if ctx.layout.get("pmask") == "tile":
+        return torch.ones(pv.shape[:2], dtype=torch.bool)
+    return torch.ones((*pv.shape[:2], *pv.shape[-2:]), dtype=torch.bool)

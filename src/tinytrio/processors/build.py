@@ -251,6 +251,8 @@ def fallback_template(proc, model_type: str, objs: dict) -> str | None:
             proc, attr, None) or strings.get(attr)
         if isinstance(token, str) and token:
             start, end = strings.get("vision_start_token"), strings.get("vision_end_token")
+            if model_type in R.WRAPPED_PLACEHOLDERS:
+                start, end = (getattr(proc, a, None) for a in R.WRAPPED_PLACEHOLDERS[model_type])
             if kind != "audio" and start and end:
                 token = start + token + end
             marks[kind] = token

@@ -22,6 +22,12 @@ TOKEN_STRINGS: dict[str, dict[str, str]] = {
              "eof_token": "<|extra_201|>"},
 }
 
+# Processors that refuse a media placeholder not wrapped in their own start / end tokens (the
+# fallback chat template wraps it in those): model_type -> (start attr, end attr) on the processor.
+WRAPPED_PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "hunyuan_vl": ("image_start_token", "image_end_token"),  # "must be formatted as <s><img><e>"
+}
+
 # Image-processor attributes a processor reads that the image processor class has no default
 # for; published preprocessor configs carry them. processor class -> attrs (tokens per image)
 IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
@@ -33,6 +39,9 @@ IMAGE_PROCESSOR_NEEDS: dict[str, tuple[str, ...]] = {
 # model_type -> class name. X-CLIP maps to CLIPImageProcessor (a flat batch of frames), but its
 # forward takes clips [batch, frames, C, H, W], as microsoft/xclip-*'s VideoMAEImageProcessor makes.
 IMAGE_PROCESSOR_CLASS: dict[str, str] = {"xclip": "VideoMAEImageProcessor"}
+# The same for whole processors: transformers' processor mapping has no Kosmos-2 entry, but
+# microsoft/kosmos-2-patch14-224's processor_config.json names Kosmos2Processor.
+PROCESSOR_CLASS: dict[str, str] = {"kosmos-2": "Kosmos2Processor"}
 # The same for feature extractors. w2v-BERT maps to Wav2Vec2FeatureExtractor (raw input_values),
 # but its forward takes stacked mel input_features, as facebook/w2v-bert-2.0's SeamlessM4T one makes.
 FEATURE_EXTRACTOR_CLASS: dict[str, str] = {"wav2vec2-bert": "SeamlessM4TFeatureExtractor"}

@@ -36,7 +36,7 @@ def processor_class(model_type: str):
     """The transformers processor class for a model_type, or None."""
     from transformers.models.auto.processing_auto import PROCESSOR_MAPPING_NAMES
 
-    name = PROCESSOR_MAPPING_NAMES.get(model_type)
+    name = R.PROCESSOR_CLASS.get(model_type) or PROCESSOR_MAPPING_NAMES.get(model_type)
     return _class(name) if name else None
 
 

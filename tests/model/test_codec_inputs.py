@@ -58,3 +58,16 @@ def test_waveform_padding_mask_counts_audio_tokens(tmp_path):
     assert (n == -(-inputs["input_values"].shape[-1] // model.config.audio_config.hop_length)).all()
     assert "attention_mask" in inputs  # generate() reads it though the forward does not name it
     model(**inputs)
+
+
+def test_codebook_labels(tmp_path):
+    """CSM: labels carry one code per codebook per frame; its loss trains the backbone on
+    codebook 0 and the depth decoder on the rest."""
+    from tinytrio.model.inputs import make_inputs
+
+    model, _ = _inputs("csm", tmp_path / "csm")
+    inputs = make_inputs(model.train(), labels=True)
+    assert inputs["labels"].shape == (*inputs["input_ids"].shape, model.config.num_codebooks)
+    out = model(**inputs)
+    assert out.depth_decoder_loss is not None
+    out.loss.backward()

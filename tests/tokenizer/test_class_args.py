@@ -20,3 +20,12 @@ def test_document_tokenizers_encode_words_with_layout():
     layout = tokenizer_from_scratch("layoutlmv3", 1024).tokenizer
     enc = encode_sample(layout, "Hello tiny world")
     assert enc["input_ids"] and len(enc["bbox"]) == len(enc["input_ids"])
+
+
+def test_bpe_unk_is_in_the_model_vocab():
+    # ReformerTokenizer's blank BPE model names <unk> but holds an empty vocab: unknown characters
+    # must map to an id, not raise "Unk token not found in the vocabulary"
+    tok = tokenizer_from_scratch("reformer", 1024).tokenizer
+    assert len(tok) == 1024
+    assert tok.convert_tokens_to_ids("<unk>") == tok.unk_token_id == 0
+    assert tok("Hello world, tiny test. ☃ 😀")["input_ids"]

@@ -117,6 +117,17 @@ def _alphabet(lines, normalizer, limit: int, mark: str | None) -> list[str]:
     return ([mark] if mark else []) + [c for c in chars if c != mark][: limit - (1 if mark else 0)]
 
 
+def _coverage(n_new: int, lines) -> float:
+    """SentencePiece's `character_coverage`: 0.995, or less when the characters that 0.995 covers
+    would not leave half of `n_new` for merged pieces (the rarest characters then map to <unk>),
+    but never below 0.98, the least SentencePiece accepts."""
+    counts = sorted(Counter(c for line in lines for c in line if not c.isspace()).values(), reverse=True)
+    total, keep = sum(counts), max(n_new // 2, 1)
+    if not total or len(counts) <= keep:
+        return 0.995
+    return min(0.995, max(0.98, (sum(counts[:keep]) - 0.5) / total))
+
+
 def _train_unigram(n_new: int, lines) -> list[tuple[str, float]]:
     import sentencepiece as spm
 
@@ -124,7 +135,8 @@ def _train_unigram(n_new: int, lines) -> list[tuple[str, float]]:
     try:
         spm.SentencePieceTrainer.train(
             sentence_iterator=iter(lines), model_writer=out, vocab_size=n_new + 1, model_type="unigram",
-            normalization_rule_name="identity", character_coverage=0.995, hard_vocab_limit=False,
+            normalization_rule_name="identity", character_coverage=_coverage(n_new, lines),
+            hard_vocab_limit=False,
             unk_id=0, bos_id=-1, eos_id=-1, pad_id=-1, num_threads=1, minloglevel=2,
             max_sentencepiece_length=16, shuffle_input_sentence=False,
         )
@@ -168,6 +180,9 @@ def build(model_type_: str, vocab_size: int | None, extra_special_tokens=(), def
         )
     raw = bj["model"]["vocab"]
     base = [p[0] for p in raw] if kind == "Unigram" else sorted(raw, key=raw.__getitem__)
+    unk = bj["model"].get("unk_token") if kind == "BPE" else None
+    if unk and unk not in base:  # a BPE model maps unknown characters to its unk: it must be in
+        base = [unk] + base      # the model's vocab, not only an added token (Reformer's blank)
     byte_pieces = [b for b in BYTE_PIECES if b not in base] if bj["model"].get("byte_fallback") else []
     n_new = vocab_size - len(blank) - len(extras) - len(byte_pieces)
     lines = corpus_lines()

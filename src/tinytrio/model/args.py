@@ -46,7 +46,7 @@ ARGS = {
     "input_ids": input_ids, "attention_mask": any_mask,
     "decoder_input_ids": decoder_input_ids, "task_inputs": task_inputs,
     "pixel_values": pixel_values, "prompt_pixel_values": stacked_prompt,
-    "prompt_masks": pixel_values, "pixel_values_videos": videos,
+    "prompt_masks": stacked_prompt, "pixel_values_videos": videos,
     "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
     "hidden_states": hidden_states, "latents": latents, "pixel_mask": ones_like_pixels,
     "input_features": input_features, "input_features_mask": feature_mask,

@@ -1,4 +1,6 @@
-"""Video trackers (SAM-2 / SAM-3 / EdgeTAM video) take an `inference_session`: a stateful object
+"""Inputs that carry a prompt.
+
+Video trackers (SAM-2 / SAM-3 / EdgeTAM video) take an `inference_session`: a stateful object
 holding the video frames and the prompts, which the forward reads and writes. It is built the way
 their processors' `init_video_session` + `add_inputs_to_inference_session` (or `add_text_prompt`)
 build it: the session class the forward names, a short video at the model's image side, and one
@@ -69,3 +71,13 @@ def inference_session(ctx: Ctx):
                                               "point_labels": torch.ones(1, 1, 1).int()})
         session.obj_with_new_inputs = ids
     return {"inference_session": session, "frame_idx": 0}
+
+
+def stacked_prompt(ctx: Ctx):
+    """In-context segmentation (SegGPT): the prompt image and its mask are stacked above the
+    input image and its target along the height, so each is half the configured image height."""
+    vc = image_config(ctx.config)
+    h, w = _image_hw(vc)
+    c = _channels(vc)
+    return {k: torch.rand((ctx.batch, c, max(1, h // 2), w), generator=ctx.gen)
+            for k in ("pixel_values", "prompt_pixel_values", "prompt_masks")}

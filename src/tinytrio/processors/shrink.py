@@ -72,6 +72,7 @@ class Target:
     audio_positions: int | None = None  # the audio encoder's positions (frames / 2 for Whisper)
     original_audio_positions: int | None = None
     strategy: str | None = None       # vision_feature_select_strategy
+    hw0: tuple | None = None          # the original [h, w] image size, where not square
 
     @classmethod
     def of(cls, original: dict, tiny: dict) -> "Target":
@@ -79,6 +80,9 @@ class Target:
         merge = _side(_find(tiny, "spatial_merge_size")) or _side(_find(tiny, "merge_size"))
         side = _side(_find(tiny, "image_size"))
         side0 = _side(_find(original, "image_size"))
+        stride = _find(tiny, "patch_stride")
+        if side is None and isinstance(stride, list) and stride and all(_int(x) for x in stride):
+            patch = math.prod(stride)  # a pyramid tower (DaViT, CvT): one token per total stride
         if side is None and patch:  # dynamic resolution: the default tiny grid of merged tokens
             side = MR.DEFAULTS["image_grid"] * patch * (merge or 1)
         grid = side // patch if side and patch else None
@@ -88,7 +92,8 @@ class Target:
         if tokens is None and grid:
             sf = _find(tiny, "scale_factor")
             shrink = sf if _int(sf) and sf > 1 else (merge or 1)  # pixel shuffle / patch merger
-            tokens = (grid // shrink) ** 2
+            tokens = (grid // shrink) ** 2 + (
+                _find(tiny, "model_type", ("vision_config",)) in R.POOLED_TOKEN_TOWERS)
         mults = _find(tiny, "channel_multiplier", ("vq_config",))
         if tokens is None and patch is None and isinstance(mults, list) and len(mults) > 1:
             # a VQGAN image tokenizer (Chameleon): one code per 2**(levels - 1) pixels a side
@@ -100,7 +105,14 @@ class Target:
         strategy = _find(tiny, "vision_feature_select_strategy")
         return cls(side, patch, merge, _side(_find(tiny, "temporal_patch_size")), grid0, grid,
                    tokens, mel if _int(mel) else None, pos if _int(pos) else None,
-                   pos0 if _int(pos0) else None, strategy if isinstance(strategy, str) else None)
+                   pos0 if _int(pos0) else None, strategy if isinstance(strategy, str) else None,
+                   _hw(_find(original, "image_size")))
+
+
+def _hw(v: Any) -> tuple | None:
+    """A non-square [h, w] image size (SegGPT's [896, 448]: the prompt stacked on the input)."""
+    ok = isinstance(v, (list, tuple)) and len(v) == 2 and all(_int(x) and x > 0 for x in v)
+    return tuple(v) if ok and v[0] != v[1] else None
 
 
 def _edges(value: Any, side: int) -> Any:
@@ -147,6 +159,11 @@ def shrink_image_processor(d: dict, t: Target) -> dict:
             out[key] = t.tokens
         elif key == "num_frames" and _int(value):
             out[key] = min(value, R.VIDEO_FRAMES)
+    size = d.get("size")
+    if t.hw0 and side and isinstance(size, dict) and all(_int(size.get(k)) for k in EDGE_KEYS[:2]):
+        # each edge keeps its fraction of the config's side on that axis (SegGPT: half the height)
+        out["size"] = {**out["size"], **{k: max(1, round(side * size[k] / t.hw0[i]))
+                                         for i, k in enumerate(EDGE_KEYS[:2])}}
     if _int(out.get("min_pixels")) and _int(out.get("max_pixels")):
         out["min_pixels"] = min(out["min_pixels"], out["max_pixels"])
     return out

@@ -17,3 +17,19 @@ def test_fallback_template_wraps_where_the_processor_requires_it(tmp_path):
     assert "<|image_start|><|image|><|image_end|>" in template
     entry = check_model(out, raise_on_fail=False)["checks"]["processor"]
     assert entry["status"] == "pass", entry
+
+
+def test_pyramid_tower_side_and_pooled_token(tmp_path):
+    """Florence-2's DaViT tower: one token per total stride (4 x 2 x 2 x 2), plus the pooled one;
+    an encoder-decoder's generate counts the decoder's new tokens."""
+    import json
+
+    from tinytrio.processors import Target
+
+    out = tmp_path / "florence2"
+    make_tiny_model("florence2", out, check=False)
+    config = json.loads((out / "config.json").read_text())
+    t = Target.of(config, config)
+    assert (t.image_side, t.tokens) == (4 * 32, 4 * 4 + 1)
+    entry = check_model(out, raise_on_fail=False)["checks"]["processor"]
+    assert entry["status"] == "pass" and "(17 image tokens)" in entry["detail"], entry

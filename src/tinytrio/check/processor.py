@@ -241,7 +241,7 @@ def _chat(ctx: Ctx, proc, kind: str) -> str:
         with torch.no_grad():
             out = ctx.model.generate(**inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
     out = generated_ids(ctx.model, inputs, out, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
-    new = out.shape[-1] - inputs["input_ids"].shape[-1]
+    new = out.shape[-1] - (1 if ctx.model.config.is_encoder_decoder else inputs["input_ids"].shape[-1])
     if new < 1:
         raise AssertionError("generate produced no new token")
     return (f"{how} with {what} -> {inputs['input_ids'].shape[-1]} tokens "

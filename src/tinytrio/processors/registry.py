@@ -66,6 +66,10 @@ DEFAULT_SIDE = 32
 # num_additional_image_tokens (the published LLaVA / LLaVA-NeXT configs say 1).
 CLS_TOWERS = ("clip_vision_model", "clip", "metaclip_2_vision_model")
 
+# Vision towers whose image features end (or start) with one pooled token beside the grid's
+# (Florence-2's projector adds the grid's mean: microsoft/Florence-2's image_seq_length 577 = 24²+1)
+POOLED_TOKEN_TOWERS = ("florence_vision",)
+
 # An image "edge" above this many pixels is an area (Qwen2-VL's size = {shortest_edge: min_pixels,
 # longest_edge: max_pixels}); no real edge is this long.
 MAX_EDGE = 16384

@@ -128,9 +128,13 @@ def default_config(model_type: str) -> dict:
     from transformers import AutoConfig
 
     from .model.registry import TYPE_DEFAULTS
+    from .model.registry_fill import SUBCONFIG_DEFAULTS
 
     config = AutoConfig.for_model(model_type).to_dict()
     config.update(json.loads(json.dumps(TYPE_DEFAULTS.get(model_type, {}))))  # a deep copy
+    for key, values in SUBCONFIG_DEFAULTS.get(model_type, {}).items():  # merged, not replaced
+        if isinstance(config.get(key), dict):
+            config[key].update(json.loads(json.dumps(values)))
     return config
 
 

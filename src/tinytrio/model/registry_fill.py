@@ -62,6 +62,14 @@ VISION_TYPE_DEFAULTS: dict[str, dict] = {
         "layer_list_out_channels": [48, 96, 192, 384]},
 }
 
+# Settings merged into a sub-config of a bare model_type's default config, the rest of it kept:
+# model_type -> {sub-config key: {key: value}}. UVDoc's head fuses all six backbone stages
+# (bridge_connector reads 6 x 128 channels), but the default backbone returns only the last.
+SUBCONFIG_DEFAULTS: dict[str, dict[str, dict]] = {
+    "uvdoc": {"backbone_config": {"out_features": [f"stage{i}" for i in range(1, 7)],
+                                  "out_indices": list(range(1, 7))}},
+}
+
 # Input images (height, width) for models whose config names no image size and whose
 # downsampling leaves too few rows for the head at the default 32 px: model_type -> (h, w).
 INPUT_IMAGE_HW: dict[str, tuple[int, int]] = {
@@ -70,6 +78,8 @@ INPUT_IMAGE_HW: dict[str, tuple[int, int]] = {
     # is the PP-LCNetV3 det backbone, 32x
     **{t: (48, 64) for t in ("pp_ocrv5_server_rec", "pp_ocrv6_small_rec", "pp_ocrv6_tiny_rec")},
     "pp_ocrv5_mobile_rec": (96, 64),
+    # UVDoc: the backbone downsamples 16x and the point head reflect-pads its map by 2 (> 2 px)
+    "uvdoc": (64, 64),
 }
 
 # timm towers (TimmWrapper, Gemma-3n's vision tower) take their sizes from the timm architecture

@@ -38,3 +38,11 @@ def test_vqgan_attention_width_follows_the_top_stage():
 def test_vqgan_tokens_per_image_follow_its_downsampling():
     tiny = {"model_type": "chameleon", "vq_config": {"channel_multiplier": [1, 1, 2, 2, 4]}}
     assert Target.of(tiny, tiny).tokens == (32 // 16) ** 2
+
+
+def test_a_num_labels_field_gets_label_names():
+    from tinytrio.model.classes import complete_defaults
+
+    d = {"model_type": "pvt", "num_labels": 3, "id2label": None}
+    complete_defaults(d)  # PVT's num_labels field leaves id2label None; pipelines read it
+    assert d["id2label"] == {"0": "LABEL_0", "1": "LABEL_1", "2": "LABEL_2"}

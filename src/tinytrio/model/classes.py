@@ -155,6 +155,9 @@ def complete_defaults(config: dict, parents: tuple = ()) -> None:
     for key, value in R.FILL_NONE.items():
         if key in config and config[key] is None:
             config[key] = _default_sub_config(mt, key) if value == {} else copy.deepcopy(value)
+    n = config.get("num_labels")  # a num_labels field (PVT) leaves the label names None, which
+    if "id2label" in config and config["id2label"] is None and _int(n) and n > 0:  # pipelines
+        config["id2label"] = {str(i): f"LABEL_{i}" for i in range(n)}  # read: transformers' own
     for key in R.REDERIVED.get(mt, ()):
         if key in config:
             config[key] = None

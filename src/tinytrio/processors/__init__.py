@@ -68,6 +68,8 @@ def write_processors(out: str | Path, resolved, original: dict, tiny: dict, tok)
     except Exception as e:
         if not _needs_backend(e, parts):
             return {"status": "failed", "detail": _message(e)}
+        if _unbuildable(parts):
+            return _unavailable(parts)
         # transformers cannot build this processor here (no torchvision): write the shrunk
         # dicts in its own layout, for environments that can
         files = write_dicts(out, shrunk, tokenizer)
@@ -77,11 +79,8 @@ def write_processors(out: str | Path, resolved, original: dict, tiny: dict, tok)
                 **({"missing": parts.missing} if parts.missing else {})}
     if proc is None and not objs:
         return {"status": "failed", "detail": "no processor component could be instantiated"}
-    if proc is None and parts.missing and processor_class(mt) is not None:
-        # the processor needs a component this environment cannot build (Gemma-4 unified's
-        # torchvision-only image processor): its other parts alone would load as a broken one
-        return {"status": "unavailable",
-                "detail": f"{', '.join(parts.missing)} needs a missing backend (torchvision)"}
+    if proc is None and _unbuildable(parts) and processor_class(mt) is not None:
+        return _unavailable(parts)
     before = set(p.name for p in out.iterdir())
     with warnings.catch_warnings(), _quiet():
         warnings.simplefilter("ignore")
@@ -103,6 +102,18 @@ def write_processors(out: str | Path, resolved, original: dict, tiny: dict, tok)
             "from": "source" if parts.from_source else "defaults",
             "image_side": t.image_side, "tokens_per_image": t.tokens,
             "files": files, **({"missing": parts.missing} if parts.missing else {})}
+
+
+def _unbuildable(parts: Parts) -> bool:
+    """A component the processor needs has no class here and no dict to write (Gemma-4 unified's
+    and Inkling's torchvision-only image processors, no source file): the other parts alone
+    would load as a broken processor anywhere. A missing video processor is optional."""
+    return any(k != "video_processor" and k not in parts.components for k in parts.missing)
+
+
+def _unavailable(parts: Parts) -> dict:
+    return {"status": "unavailable",
+            "detail": f"{', '.join(parts.missing)} needs a missing backend (torchvision)"}
 
 
 def _needs_backend(e: Exception, parts: Parts) -> bool:

@@ -160,8 +160,10 @@ def shrink_image_processor(d: dict, t: Target) -> dict:
         elif key == "num_frames" and _int(value):
             out[key] = min(value, R.VIDEO_FRAMES)
     size = d.get("size")
-    if t.hw0 and side and isinstance(size, dict) and all(_int(size.get(k)) for k in EDGE_KEYS[:2]):
-        # each edge keeps its fraction of the config's side on that axis (SegGPT: half the height)
+    if t.hw0 and side and isinstance(size, dict) and all(
+            _int(size.get(k)) and size[k] <= t.hw0[i] for i, k in enumerate(EDGE_KEYS[:2])):
+        # each edge keeps its fraction of the config's side on that axis (SegGPT: half the height);
+        # edges past the config's are a default unrelated to it (MGP-STR's ViT 224 for 32 x 128)
         out["size"] = {**out["size"], **{k: max(1, round(side * size[k] / t.hw0[i]))
                                          for i, k in enumerate(EDGE_KEYS[:2])}}
     if _int(out.get("min_pixels")) and _int(out.get("max_pixels")):

@@ -41,3 +41,22 @@ def test_init_std_two_text_configs():
     from transformers import MusicgenConfig
 
     assert init_std(MusicgenConfig()) == 0.02
+
+
+def test_fan_in_convs_keep_a_deep_conv_tower_alive():
+    from tinytrio.model.liven import fan_in_convs
+
+    class Config:
+        model_type, initializer_range = "align", 0.02
+
+    convs = torch.nn.Sequential(*[torch.nn.Conv2d(8, 8, 1, bias=False) for _ in range(12)])
+    for c in convs:
+        torch.nn.init.normal_(c.weight, std=0.02)  # as _init_weights draws them
+    convs.config = Config()
+    x = torch.randn(1, 8, 2, 2)
+    assert convs(x).abs().max() < 1e-12  # vanished
+    torch.manual_seed(0)
+    assert len(fan_in_convs(convs)) == 12
+    assert convs(x).abs().max() > 1e-3
+    convs.config.model_type = "efficientnet"
+    assert fan_in_convs(convs) == []

@@ -37,11 +37,37 @@ def init_std(config) -> float:
     return 0.02
 
 
-def liven_zero_matrices(model) -> list[str]:
-    """Give every all-zero parameter of two or more dimensions normal(0, initializer_range)
-    values, from the RNG the build seeded; return their names."""
+# model_type -> why: its _init_weights draws conv kernels at a fixed std (initializer_range) that
+# vanishes through the depth of the tiny tower; the build redraws them at a fan-in scale instead
+FAN_IN_CONVS = {
+    "align": "EfficientNet blocks at std 0.02 shrink activations ~1e4 each: the image embedding "
+             "underflows to 0 and its L2 normalization divides by it (NaN logits)",
+}
+
+
+def fan_in_convs(model) -> list[str]:
+    """Redraw the conv kernels of a FAN_IN_CONVS type kaiming-normal (linear gain: the variance
+    of the activations stays put), from the RNG the build seeded; return their names."""
     import torch
 
+    if getattr(model.config, "model_type", None) not in FAN_IN_CONVS:
+        return []
+    names = []
+    with torch.no_grad():
+        for name, mod in model.named_modules():
+            if isinstance(mod, torch.nn.modules.conv._ConvNd):
+                torch.nn.init.kaiming_normal_(mod.weight, nonlinearity="linear")
+                names.append(name)
+    return names
+
+
+def liven_zero_matrices(model) -> list[str]:
+    """Give every all-zero parameter of two or more dimensions normal(0, initializer_range)
+    values, from the RNG the build seeded; return their names. Conv kernels of a FAN_IN_CONVS
+    type are redrawn first (fan_in_convs)."""
+    import torch
+
+    fan_in_convs(model)
     std = init_std(model.config)
     names = []
     with torch.no_grad():

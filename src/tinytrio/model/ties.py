@@ -4,7 +4,8 @@ rules see one key at a time, and the original values are gone by then).
 - one image side for every level (imageside.py);
 - a prefixed attention block's heads x head dim that made its prefixed width still make it
   (EdgeTAM's `perceiver_resampler_num_attention_heads` x `perceiver_resampler_attention_head_dim`
-  = `perceiver_resampler_hidden_size`: the positional encoding is viewed as heads x head dim).
+  = `perceiver_resampler_hidden_size`: the positional encoding is viewed as heads x head dim);
+- a rotary factor above 1 keeps the share of the width its rotary dims span.
 """
 
 from __future__ import annotations
@@ -29,6 +30,24 @@ def prefixed_head_dims(original: dict, tiny: dict) -> None:
                 t[key] = t[width] // t[heads]
 
 
+def _head_dim(d: dict) -> float | None:
+    hd, H, A = d.get("head_dim"), d.get("hidden_size"), d.get("num_attention_heads")
+    return hd if _int(hd) else (H / A if _int(H) and _int(A) and A else None)
+
+
+def wide_rotary_factors(original: dict, tiny: dict) -> None:
+    """A partial_rotary_factor above 1 is no fraction of a head: the rotary dims span a share of
+    the width (EfficientLoFTR's 2-D rope: head dim x 4 = hidden / 2), kept at the tiny width."""
+    for o, t in _levels(original, tiny):
+        hd0, hd, H0, H = _head_dim(o), _head_dim(t), o.get("hidden_size"), t.get("hidden_size")
+        for key in ("rope_parameters", "rope_scaling"):
+            f = (o.get(key) or {}).get("partial_rotary_factor") if isinstance(o.get(key), dict) \
+                else None
+            if isinstance(f, (int, float)) and f > 1 and hd0 and hd and _int(H0) and _int(H) and \
+                    isinstance(t.get(key), dict):
+                t[key]["partial_rotary_factor"] = f * hd0 / hd * H / H0
+
+
 def tie_sizes(original: dict, tiny: dict) -> None:
     """Every whole-tree fix-up, after the level rules (and detection thresholds a random model
     can pass, liven.py)."""
@@ -36,4 +55,5 @@ def tie_sizes(original: dict, tiny: dict) -> None:
 
     follow_image_side(original, tiny)
     prefixed_head_dims(original, tiny)
+    wide_rotary_factors(original, tiny)
     liven_thresholds(tiny)

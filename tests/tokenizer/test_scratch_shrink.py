@@ -42,7 +42,7 @@ def test_scratch_deterministic_and_default_size():
     a = tokenizer_from_scratch("t5", None).tokenizer
     b = tokenizer_from_scratch("t5", None).tokenizer
     assert a.backend_tokenizer.to_str() == b.backend_tokenizer.to_str()
-    assert len(a) == default_vocab_size(104 + 256) == 1024  # T5: 3 specials + 100 extra ids + bytes
+    assert len(a) == default_vocab_size(104 + 256) == 616  # T5: 4 specials + 100 extra ids + 256 chars + 256
 
 
 def test_shrink_is_byte_identical(spm_bpe, tmp_path):

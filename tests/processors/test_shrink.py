@@ -151,3 +151,12 @@ def test_unset_tokens_per_image_become_the_tiny_grid():
     out = shrink_processor_kwargs({"num_image_tokens": None}, Target.of(LLAVA, LLAVA_TINY),
                                   LLAVA_TINY)
     assert out == {"num_image_tokens": 16}
+
+
+def test_edges_keep_their_fraction_of_a_non_square_config_side():
+    """SegGPT: config image_size [896, 448] is the prompt stacked on the input, the processor
+    resizes each to 448 x 448: at the tiny side the processor makes half the height."""
+    t = Target.of({"model_type": "seggpt", "image_size": [896, 448], "patch_size": 16},
+                  {"model_type": "seggpt", "image_size": [64, 64], "patch_size": 16})
+    out = shrink_image_processor({"size": {"height": 448, "width": 448}}, t)
+    assert out["size"] == {"height": 32, "width": 64}

@@ -46,3 +46,15 @@ def test_a_num_labels_field_gets_label_names():
     d = {"model_type": "pvt", "num_labels": 3, "id2label": None}
     complete_defaults(d)  # PVT's num_labels field leaves id2label None; pipelines read it
     assert d["id2label"] == {"0": "LABEL_0", "1": "LABEL_1", "2": "LABEL_2"}
+
+
+def test_chunk_sample_lengths_cover_every_feature_frame():
+    from types import SimpleNamespace
+
+    import torch
+
+    from tinytrio.model.args import sample_lengths
+
+    cfg = SimpleNamespace(audio_config=SimpleNamespace(hop_length=160))
+    ctx = SimpleNamespace(config=cfg, inputs={"input_features": torch.zeros(2, 128, 64)})
+    assert sample_lengths(ctx).tolist() == [64 * 160] * 2  # Dots3's waveform samples per chunk

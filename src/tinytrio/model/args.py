@@ -36,14 +36,34 @@ from .media_tiles import (
 )
 
 
+def train_input_ids(ctx):
+    """Text ids; in training mode as long as a model that trains on one length needs (Reformer's
+    prod(axial_pos_shape), linked.train_length), else the usual SEQ."""
+    from .linked import train_length
+
+    n = train_length(ctx.config) if ctx.model.training else None
+    return text_ids(ctx.config, ctx.batch, n, ctx.gen) if n else input_ids(ctx)
+
+
 def task_inputs(ctx):
     """OneFormer: the task prompt's ids, padded to task_seq_len (the width of its task MLP)."""
     return text_ids(ctx.config, ctx.batch, ctx.config.task_seq_len, ctx.gen)
 
 
+def sample_lengths(ctx):
+    """Waveform samples per audio chunk (Dots3's chunk_sample_lengths): every frame of the
+    features valid, hop_length samples each."""
+    import torch
+
+    feats = ctx.inputs["input_features"]
+    audio = getattr(ctx.config, "audio_config", None) or ctx.config
+    hop = getattr(audio, "hop_length", None) or 160
+    return torch.full((feats.shape[0],), feats.shape[-1] * hop, dtype=torch.long)
+
+
 # argument name -> builder
 ARGS = {
-    "input_ids": input_ids, "attention_mask": any_mask,
+    "input_ids": train_input_ids, "attention_mask": any_mask,
     "decoder_input_ids": decoder_input_ids, "task_inputs": task_inputs,
     "pixel_values": pixel_values, "prompt_pixel_values": stacked_prompt,
     "prompt_masks": stacked_prompt, "pixel_values_videos": videos,
@@ -64,6 +84,7 @@ ARGS = {
     "cross_attention_mask": cross_attention_mask,
     "image_embeds_position_mask": image_embeds_position_mask,
     "pixel_attention_mask": pixel_attention_mask,
+    "chunk_sample_lengths": sample_lengths,
     "inference_session": inference_session,  # video trackers: frames + prompts (+ frame_idx)
 }
 # builders that follow the final text length: run after the media placeholders are placed
@@ -76,7 +97,8 @@ COMPANIONS = [
                       "image_merge_sizes", "aspect_ratio_ids", "aspect_ratio_mask",
                       "cross_attention_mask", "image_embeds_position_mask",
                       "pixel_attention_mask")),
-    ("input_features", ("input_features_mask", "feature_attention_mask")),
+    ("input_features", ("input_features_mask", "feature_attention_mask",
+                        "chunk_sample_lengths")),
     ("query_embeds", ("encoder_hidden_states",)),
     ("past_values", ("past_observed_mask", "past_time_features", "future_time_features")),
 ]

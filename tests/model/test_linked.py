@@ -46,3 +46,15 @@ def test_folded_layer_count_is_read_back_per_stack():
     assert cfg.num_layers_per_stack == 2
     assert cfg.num_hidden_layers == 2 * cfg.H_cycles * (cfg.L_cycles + 1) == math.prod(
         (2, cfg.H_cycles, cfg.L_cycles + 1))
+
+
+def test_axial_factors_shrink_and_training_inputs_are_their_product():
+    from transformers import AutoConfig
+
+    from tinytrio.model.linked import train_length
+
+    tiny, _ = shrink_config(default("reformer"))
+    assert tiny["axial_pos_shape"] == [8, 8]
+    assert sum(tiny["axial_pos_embds_dim"]) == tiny["hidden_size"]
+    assert train_length(AutoConfig.for_model(**tiny)) == 64
+    assert train_length(AutoConfig.for_model("llama")) is None

@@ -9,6 +9,8 @@ apply them during shrinking:
   `width_coefficient`): the lists scale so that the *built* widths top out at the tiny width.
 - MERGED_WIDTHS: a composite's width that is a part's width times merge_size² (a pixel shuffle
   folds merge x merge patches into the channels): it follows the tiny part.
+- AXIAL_SHAPES: factors whose product is the only length the model trains on (Reformer): capped,
+  and the training inputs are that long (train_length).
 - UNFOLDED_LAYERS: a config class that rewrites num_hidden_layers from a per-stack count: the
   original is read back in the form the class splits itself (the real count in num_hidden_layers).
 """
@@ -48,6 +50,11 @@ MERGED_WIDTHS = {
     ("muse_spark", "out_hidden_size"): "vision_config",
 }
 
+# lists of factors whose product is the one length the model trains on -> the cap of each factor
+# (Reformer's axial position embeddings: training asserts prod(axial_pos_shape) == sequence length;
+# [8, 8] makes 64 tokens, within one attention chunk)
+AXIAL_SHAPES = {"axial_pos_shape": 8}
+
 # model_type -> (key holding the real per-stack layer count, the key the class splits it from)
 UNFOLDED_LAYERS = {
     # HRM: num_hidden_layers = per-stack x H_cycles x (L_cycles + 1) cache slots, derived
@@ -77,6 +84,23 @@ def merged_widths(d: dict) -> None:
         if d.get("model_type") == mt and _int(d.get(key)) and isinstance(sub, dict) and \
                 _int(sub.get("hidden_size")) and _int(sub.get("merge_size")):
             d[key] = sub["hidden_size"] * sub["merge_size"] ** 2
+
+
+def linked_sizes(d: dict) -> None:
+    """The links at one (already shrunk) config level: merged widths and axial factors."""
+    merged_widths(d)
+    for key, cap in AXIAL_SHAPES.items():
+        if isinstance(d.get(key), list) and all(_int(x) for x in d[key]):
+            d[key] = [min(x, cap) for x in d[key]]
+
+
+def train_length(config) -> int | None:
+    """The one sequence length a model trains on (prod of its axial factors), or None."""
+    for key in AXIAL_SHAPES:
+        shape = getattr(config, key, None)
+        if getattr(config, "axial_pos_embds", True) and isinstance(shape, (list, tuple)) and shape:
+            return math.prod(shape)
+    return None
 
 
 def unfold_layers(config: dict) -> None:

@@ -22,7 +22,7 @@ from . import registry as R
 from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
 from .blocks import timm_model_args, vq_top_width
 from .imagegrid import image_token_counts
-from .linked import merged_widths, width_coefficient, width_multiple
+from .linked import linked_sizes, width_coefficient, width_multiple
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
 from .moe import shrink_experts
@@ -387,7 +387,7 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         level.run()
         timm_model_args(d)
         follow_parts(d)
-        merged_widths(d)
+        linked_sizes(d)
         if level.grid:
             grids.append(level.grid)
         image_token_counts(d, grids)

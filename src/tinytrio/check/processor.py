@@ -21,6 +21,7 @@ import contextlib
 import inspect
 import json
 
+from ..processors.registry import PROCESSOR_ARGS
 from .basic import TOKENIZER_FILES
 from .core import Ctx, Skip, generated_ids, quiet
 
@@ -313,7 +314,7 @@ def _forward(ctx: Ctx, proc) -> str:
     fe = _preprocessor(ctx, proc, "feature_extractor") if _takes(forward, AUDIO_WORDS) else None
     call = proc if not _is_tokenizer(proc) else (ip or fe or proc)
     params = inspect.signature(call.__call__).parameters
-    kwargs, what = {}, []
+    kwargs, what = dict(task := {k: v for k, v in PROCESSOR_ARGS.items() if k in params}), []
     frames = _frames(ctx, ip)
     if frames:
         side = _side(ctx, ip)
@@ -335,8 +336,8 @@ def _forward(ctx: Ctx, proc) -> str:
         kwargs["text"], kwargs["padding"] = [words], True
         kwargs["boxes"] = [[[10 * i, 0, 10 * i + 8, 10] for i in range(len(words))]]
         what.append("words + boxes, OCR off")
-    elif getattr(call, "tokenizer", None) is not None or _is_tokenizer(call):
-        kwargs["text"] = ["a tiny test"]
+    elif (getattr(call, "tokenizer", None) is not None or _is_tokenizer(call)) and not task:
+        kwargs["text"] = [("images" in kwargs and _token(proc, "image") or "") + "a tiny test"]
         kwargs["padding"] = True
     if not kwargs:
         raise Skip(f"no input recipe for {type(proc).__name__}")

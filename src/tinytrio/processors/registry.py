@@ -79,3 +79,8 @@ FRAMES_PER_POSITION = 2
 
 # Video: frames sampled per clip in the tiny processor (enough for one temporal patch pair).
 VIDEO_FRAMES = 4
+
+# Processor-call arguments the user always passes beside the media (argument name -> value): the
+# processor check passes them when the processor's __call__ names them. OneFormer's processor
+# raises without a task ("You have to specify the task_input"); "semantic" is its first task.
+PROCESSOR_ARGS: dict[str, object] = {"task_inputs": ["semantic"]}

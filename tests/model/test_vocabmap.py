@@ -58,3 +58,15 @@ def test_chunk_sample_lengths_cover_every_feature_frame():
     cfg = SimpleNamespace(audio_config=SimpleNamespace(hop_length=160))
     ctx = SimpleNamespace(config=cfg, inputs={"input_features": torch.zeros(2, 128, 64)})
     assert sample_lengths(ctx).tolist() == [64 * 160] * 2  # Dots3's waveform samples per chunk
+
+
+def test_the_vision_tower_is_found_in_an_encoders_config():
+    from types import SimpleNamespace as NS
+
+    from tinytrio.model.media import image_config
+
+    tower = NS(image_size=64)
+    assert image_config(NS(encoder=NS(vision_config=tower))) is tower  # T5Gemma-2
+    enc = NS(image_size=384)  # a vision-encoder-decoder's encoder is no tower holder: unchanged
+    top = NS(encoder=enc)
+    assert image_config(top) is top

@@ -23,9 +23,9 @@ def _sub(config, *names):
     return config
 
 
-def image_config(config):
-    return _sub(config, "vision_config", "image_config", "vision_encoder_config",
-                "backbone_config")
+def image_config(cfg):  # (T5Gemma-2: the tower sits in its encoder's config)
+    n = ("vision_config", "image_config", "vision_encoder_config", "backbone_config")
+    return next((v for c in (cfg, _sub(cfg, "encoder")) if (v := _sub(c, *n)) is not c), cfg)
 
 
 def audio_config(config):

@@ -58,3 +58,10 @@ def test_axial_factors_shrink_and_training_inputs_are_their_product():
     assert sum(tiny["axial_pos_embds_dim"]) == tiny["hidden_size"]
     assert train_length(AutoConfig.for_model(**tiny)) == 64
     assert train_length(AutoConfig.for_model("llama")) is None
+
+
+def test_blt_global_width_and_hash_buckets_shrink():
+    tiny, _ = shrink_config(default("blt"))
+    for part in ("encoder_config", "decoder_config"):  # they project to the global width
+        assert tiny[part]["hidden_size_global"] == tiny["global_config"]["hidden_size"]
+    assert tiny["encoder_hash_byte_group_vocab"] <= 256  # 6 tables of 500002 rows were 768 MB

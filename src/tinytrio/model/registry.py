@@ -19,6 +19,9 @@ EXACT: dict[str, str] = {
     "out_hidden_size": "width", "text_hidden_size": "width", "vision_hidden_size": "width",
     "audio_hidden_size": "width", "encoder_hidden_size": "width", "decoder_hidden_size": "width",
     "hidden_size_per_layer_input": "width", "attention_hidden_size": "width",
+    "hidden_size_global": "width",  # BLT: the local encoder / decoder read the global width
+    # BLT: hash buckets of byte n-grams (ids are hash % this): any size works, like a codebook
+    "encoder_hash_byte_group_vocab": "codebook",
     "kv_channels": "head_dim", "true_hidden_size": "width", "intra_bottleneck_size": "width",
     "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
     "output_hidden_size": "width", "mlp_dim": "ffn",

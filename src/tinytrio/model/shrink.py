@@ -393,10 +393,8 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
         image_token_counts(d, grids)
 
     walk(tiny, "")
-    from .ties import tie_sizes  # one image side for every level of a composite, and more
-
-    tie_sizes(original, tiny)
     from .fidelity import fidelity  # fidelity reads family(): imported here, not at the top
-
+    from .ties import tie_sizes  # whole-tree ties: one image side for a composite's levels …
+    tie_sizes(original, tiny)
     report.kept, report.total = fidelity(original, tiny)
     return tiny, report

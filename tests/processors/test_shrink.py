@@ -160,3 +160,9 @@ def test_edges_keep_their_fraction_of_a_non_square_config_side():
                   {"model_type": "seggpt", "image_size": [64, 64], "patch_size": 16})
     out = shrink_image_processor({"size": {"height": 448, "width": 448}}, t)
     assert out["size"] == {"height": 32, "width": 64}
+
+
+def test_feature_extractor_sizes_shared_with_the_model_follow_it():
+    t = Target.of({"model_in_channels": 64}, {"model_in_channels": 8})
+    out = shrink_feature_extractor({"model_in_channels": 64, "hop_length": 256}, t)
+    assert out["model_in_channels"] == 8 and out["hop_length"] == 256

@@ -35,6 +35,7 @@ EXACT: dict[str, str] = {
     # dots3: adapters from the vision / audio tower width to the text width
     "adapter_in_dim": "width", "adapter_out_dim": "width", "adapter_input_size": "width",
     "condition_dim": "width",  # Pocket-TTS flow head: conditioned on the backbone's hidden states
+    "output_embedding_size": "width",  # RemBERT: the MLM head's decoupled output width
     "codebook_dim": "width",  # EnCodec: codewords live in the encoder's width (= hidden_size)
     "vector_quantization_hidden_dimension": "width",  # Mimi: = codebook_dim, the codewords' width
     "fpn_feature_size": "width", "mask_feature_size": "width",  # MaskFormer's pixel decoder
@@ -65,6 +66,9 @@ EXACT: dict[str, str] = {
     "attention_head_dim": "head_dim", "rotary_dim": "head_dim", "rotary_emb_base": "keep",
     "q_lora_rank": "rank", "kv_lora_rank": "rank", "o_lora_rank": "rank",
     "time_step_rank": "rank", "mamba_dt_rank": "rank",
+    # SSM state per head (Mamba-2 128, Falcon-H1 / Bamba 256): B and C project onto it, like a
+    # low rank; kept at full size it is most of a tiny in_proj (Mamba-1's 16 stays 16)
+    "state_size": "rank", "mamba_d_state": "rank", "ssm_state_size": "rank",
     "hc_lowrank": "rank",  # Qwen4-Exp hyper-connections: a low-rank mixing projection
     # Reformer: axial position embeddings split the width (their dims sum to hidden_size)
     "axial_pos_embds_dim": "width_parts", "attention_head_size": "head_dim",
@@ -88,6 +92,9 @@ EXACT: dict[str, str] = {
     "max_source_positions": "positions", "max_target_positions": "positions",
     "max_seq_len": "positions", "max_encoder_position_embeddings": "positions",
     "max_decoder_position_embeddings": "positions",
+    # Gemma-4 vision: learned x / y tables indexed by patch coordinate (its rope does not replace
+    # them): capped like a position table even though the level has rope
+    "position_embedding_size": "pos_table",
     "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
     "local_attention": "window", "window_size": "window_tokens",
     # sine position features: two halves (x, y) make one width (SAM, DETR-likes)
@@ -277,6 +284,10 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("xlstm", "embedding_dim"): "width",     # an alias of hidden_size: the blocks read this one
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes
     ("univnet", "model_hidden_channels"): "filters",  # kernel predictor emits hidden² x kernel x layers
+    # its kernel predictor's hidden channels, and the residual blocks there run at model_in_channels:
+    # one linked width (the kernel conv reads it, emitting 2 x hidden² x kernel x layers channels)
+    ("univnet", "kernel_predictor_hidden_channels"): "filters",
+    ("univnet", "model_in_channels"): "filters",
     ("dac", "encoder_hidden_size"): "filters",  # DAC: base conv channels, doubled per downsampling
     # Qwen3-ASR: the audio tower projects to the text width; its audio features replace tokens
     ("qwen3_asr_encoder", "output_dim"): "width",
@@ -290,8 +301,14 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("efficientloftr", "out_features"): "width",  # stage channel widths; the last = hidden_size
     ("efficientnet", "hidden_dim"): "keep",        # = round_filters(config, 1280), computed in code
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)
+    # HunyuanOCR's tower: a learned (max_image_size / patch)² grid, interpolated to each image
+    ("hunyuan_vl_vision", "max_image_size"): "image",
+    # Qwen3-Omni: the audio tower projects to the text width; its features replace audio tokens
+    ("qwen3_omni_moe_audio_encoder", "output_dim"): "width",
     ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids
 }
+
+ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")  # a level with these is rotary
 
 # Default tiny sizes.
 DEFAULTS = dict(

@@ -241,9 +241,9 @@ class _Level:
             # whole seconds (feature extractors count their window in seconds) and whole groups
             return min(v, math.lcm(R.DEFAULTS["audio_positions"],
                                    R.AUDIO_POSITION_MULTIPLE.get(self.mt, 1)))
-        if fam == "positions":  # rotary models have no position table, and their scaling
-            if any(k in self.d for k in ("rope_parameters", "rope_scaling", "rope_theta")):
-                return v  # (yarn, longrope) reads max_position_embeddings: keep it
+        if fam == "positions" and any(k in self.d for k in R.ROPE_KEYS):  # rotary models have
+            return v  # no position table; their scaling (yarn, longrope) reads it: keep it
+        if fam in ("positions", "pos_table"):  # pos_table: a learned table, even beside rope
             return min(v, R.DEFAULTS["positions"])
         if fam == "window":
             return min(v, R.DEFAULTS["window"])

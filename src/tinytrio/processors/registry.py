@@ -22,6 +22,10 @@ TOKEN_STRINGS: dict[str, dict[str, str]] = {
              "eof_token": "<|extra_201|>"},
 }
 
+# Sizes a feature extractor repeats from the model config by the same key: they follow the tiny
+# model's value. UnivNet's extractor draws the generator's noise with model_in_channels channels.
+SHARED_SIZES = ("model_in_channels",)
+
 # Processors that refuse a media placeholder not wrapped in their own start / end tokens (the
 # fallback chat template wraps it in those): model_type -> (start attr, end attr) on the processor.
 WRAPPED_PLACEHOLDERS: dict[str, tuple[str, str]] = {

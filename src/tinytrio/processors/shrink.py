@@ -73,6 +73,7 @@ class Target:
     original_audio_positions: int | None = None
     strategy: str | None = None       # vision_feature_select_strategy
     hw0: tuple | None = None          # the original [h, w] image size, where not square
+    shared: tuple = ()                # (key, tiny value) of R.SHARED_SIZES the model config holds
 
     @classmethod
     def of(cls, original: dict, tiny: dict) -> "Target":
@@ -106,7 +107,8 @@ class Target:
         return cls(side, patch, merge, _side(_find(tiny, "temporal_patch_size")), grid0, grid,
                    tokens, mel if _int(mel) else None, pos if _int(pos) else None,
                    pos0 if _int(pos0) else None, strategy if isinstance(strategy, str) else None,
-                   _hw(_find(original, "image_size")))
+                   _hw(_find(original, "image_size")),
+                   tuple((k, tiny[k]) for k in R.SHARED_SIZES if _int(tiny.get(k))))
 
 
 def _hw(v: Any) -> tuple | None:
@@ -174,6 +176,7 @@ def shrink_image_processor(d: dict, t: Target) -> dict:
 def shrink_feature_extractor(d: dict, t: Target) -> dict:
     """An audio feature extractor dict whose window is what the tiny encoder's positions cover."""
     out = dict(d)
+    out.update({k: v for k, v in t.shared if _int(d.get(k))})
     if t.mel_bins and _int(d.get("feature_size")) and d["feature_size"] > 1:
         out["feature_size"] = t.mel_bins
     if t.mel_bins and _int(d.get("num_mel_bins")):

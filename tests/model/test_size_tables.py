@@ -1,0 +1,30 @@
+"""Tables kept large by a key outside a size family: shrink-only (the p95 artifact size)."""
+
+from tinytrio.model.classes import complete_defaults
+from tinytrio.model.shrink import shrink_config
+from tinytrio.sources import normalized_config
+
+
+def tiny(mt):
+    config = normalized_config({"model_type": mt})
+    complete_defaults(config)
+    return shrink_config(config)[0]
+
+
+def test_learned_position_table_is_capped_even_beside_rope():
+    vision = tiny("gemma4_vision")  # x / y tables indexed by patch coordinate, 10240 rows each
+    assert vision["position_embedding_size"] <= 512
+    assert "rope_parameters" in vision
+
+
+def test_linked_widths_outside_the_width_family_shrink():
+    assert tiny("rembert")["output_embedding_size"] == 64  # the MLM head's output width
+    omni = tiny("qwen3_omni_moe_thinker")  # the audio tower projects to the text width
+    assert omni["audio_config"]["output_dim"] == omni["text_config"]["hidden_size"]
+    hunyuan = tiny("hunyuan_vl_vision")  # a (max_image_size / patch)² position grid
+    assert hunyuan["max_image_size"] // hunyuan["patch_size"] <= 8
+
+
+def test_kernel_predictor_width_is_one_with_the_generators_input_channels():
+    univnet = tiny("univnet")
+    assert univnet["kernel_predictor_hidden_channels"] == univnet["model_in_channels"] <= 8

@@ -28,3 +28,8 @@ def test_linked_widths_outside_the_width_family_shrink():
 def test_kernel_predictor_width_is_one_with_the_generators_input_channels():
     univnet = tiny("univnet")
     assert univnet["kernel_predictor_hidden_channels"] == univnet["model_in_channels"] <= 8
+
+
+def test_bare_layers_key_is_a_depth():
+    for mt in ("kosmos-2", "kosmos-2.5"):  # the text decoder's `layers`: 24 in the default
+        assert tiny(mt)["text_config"]["layers"] <= 2

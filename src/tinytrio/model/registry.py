@@ -77,6 +77,7 @@ EXACT: dict[str, str] = {
     "num_hidden_layers": "layers", "n_layer": "layers", "num_layers": "layers",
     "n_layers": "layers", "depth": "layers", "encoder_layers": "layers",
     "decoder_layers": "layers", "num_decoder_layers": "layers", "num_encoder_layers": "layers",
+    "layers": "layers",  # Kosmos-2 / -2.5 text decoders name their depth bare (an int; lists kept)
     # mixture of experts
     "num_experts": "experts", "n_routed_experts": "experts", "num_local_experts": "experts",
     "moe_num_experts": "experts",

@@ -27,3 +27,11 @@ def test_bamba_and_granite_hybrid_defaults_have_attention():
     assert "full_attention" in granite["layer_types"]
     tiny, _ = shrink_config(granite)
     assert set(tiny["layer_types"]) == {"full_attention", "linear_attention"}
+
+
+def test_ssm_state_size_shrinks_like_a_rank():
+    # Mamba-2's 128-wide state (Falcon-H1's 256) was most of a tiny in_proj; Mamba-1's 16 stays
+    tiny, _ = shrink_config(default_config("mamba2"))
+    assert tiny["state_size"] == 32 and tiny["num_heads"] * tiny["head_dim"] == 2 * 64
+    assert shrink_config(default_config("falcon_h1"))[0]["mamba_d_state"] == 32
+    assert shrink_config(default_config("mamba"))[0]["state_size"] == 16

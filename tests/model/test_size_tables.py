@@ -33,3 +33,9 @@ def test_kernel_predictor_width_is_one_with_the_generators_input_channels():
 def test_bare_layers_key_is_a_depth():
     for mt in ("kosmos-2", "kosmos-2.5"):  # the text decoder's `layers`: 24 in the default
         assert tiny(mt)["text_config"]["layers"] <= 2
+
+
+def test_perceiver_resampler_sizes_shrink():
+    evolla = tiny("evolla")  # 6 resampler layers of 8 heads x 64 over a 64-wide protein encoder
+    assert evolla["resampler_depth"] <= 2 and evolla["resampler_heads"] <= 4
+    assert evolla["resampler_dim_head"] * evolla["resampler_heads"] <= 64

@@ -77,6 +77,8 @@ EXACT: dict[str, str] = {
     "num_hidden_layers": "layers", "n_layer": "layers", "num_layers": "layers",
     "n_layers": "layers", "depth": "layers", "encoder_layers": "layers",
     "decoder_layers": "layers", "num_decoder_layers": "layers", "num_encoder_layers": "layers",
+    # perceiver resamplers over a tower's features (Evolla, IDEFICS): depth, heads, head width
+    "resampler_depth": "layers", "resampler_heads": "heads", "resampler_dim_head": "head_dim",
     "layers": "layers",  # Kosmos-2 / -2.5 text decoders name their depth bare (an int; lists kept)
     # mixture of experts
     "num_experts": "experts", "n_routed_experts": "experts", "num_local_experts": "experts",
@@ -98,6 +100,9 @@ EXACT: dict[str, str] = {
     "position_embedding_size": "pos_table",
     "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
     "local_attention": "window", "window_size": "window_tokens",
+    # wav2vec2-likes: the positional conv's kernel, a local window over frames (128 was an eighth
+    # of a tiny encoder's weights)
+    "num_conv_pos_embeddings": "window",
     # sine position features: two halves (x, y) make one width (SAM, DETR-likes)
     "num_pos_feats": "half_width",
     # detection queries: top-k over the anchors of a tiny image must find that many

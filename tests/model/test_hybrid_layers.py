@@ -35,3 +35,9 @@ def test_ssm_state_size_shrinks_like_a_rank():
     assert tiny["state_size"] == 32 and tiny["num_heads"] * tiny["head_dim"] == 2 * 64
     assert shrink_config(default_config("falcon_h1"))[0]["mamba_d_state"] == 32
     assert shrink_config(default_config("mamba"))[0]["state_size"] == 16
+
+
+def test_wav2vec2_position_conv_kernel_is_a_window():
+    # the positional conv's 128-frame kernel was an eighth of a tiny wav2vec2-conformer
+    tiny, _ = shrink_config(default_config("wav2vec2"))
+    assert tiny["num_conv_pos_embeddings"] == 32

@@ -66,8 +66,7 @@ EXACT: dict[str, str] = {
     "attention_head_dim": "head_dim", "rotary_dim": "head_dim", "rotary_emb_base": "keep",
     "q_lora_rank": "rank", "kv_lora_rank": "rank", "o_lora_rank": "rank",
     "time_step_rank": "rank", "mamba_dt_rank": "rank",
-    # SSM state per head (Mamba-2 128, Falcon-H1 / Bamba 256): B and C project onto it, like a
-    # low rank; kept at full size it is most of a tiny in_proj (Mamba-1's 16 stays 16)
+    # SSM state (Mamba-2 128, Falcon-H1 256): B and C project onto it, like a low rank
     "state_size": "rank", "mamba_d_state": "rank", "ssm_state_size": "rank",
     "hc_lowrank": "rank",  # Qwen4-Exp hyper-connections: a low-rank mixing projection
     # Reformer: axial position embeddings split the width (their dims sum to hidden_size)
@@ -100,9 +99,7 @@ EXACT: dict[str, str] = {
     "position_embedding_size": "pos_table",
     "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
     "local_attention": "window", "window_size": "window_tokens",
-    # wav2vec2-likes: the positional conv's kernel, a local window over frames (128 was an eighth
-    # of a tiny encoder's weights)
-    "num_conv_pos_embeddings": "window",
+    "num_conv_pos_embeddings": "window",  # wav2vec2-likes: the position conv's kernel over frames
     # sine position features: two halves (x, y) make one width (SAM, DETR-likes)
     "num_pos_feats": "half_width",
     # detection queries: top-k over the anchors of a tiny image must find that many
@@ -314,6 +311,10 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids
 }
 
+# Codebooks whose size sets how many quantizers a model builds: model_type -> tiny codebook size.
+# EnCodec makes bandwidth / (frame rate x log2 codebook) quantizers, so 256 codes build 40 of 33k
+# params (5 MB); 16 codes build 80 of 2k (the bandwidths, a contract, are kept).
+CODEBOOK_CAPS: dict[str, int] = {"encodec": 16}
 ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")  # a level with these is rotary
 
 # Default tiny sizes.

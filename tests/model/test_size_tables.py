@@ -39,3 +39,11 @@ def test_perceiver_resampler_sizes_shrink():
     evolla = tiny("evolla")  # 6 resampler layers of 8 heads x 64 over a 64-wide protein encoder
     assert evolla["resampler_depth"] <= 2 and evolla["resampler_heads"] <= 4
     assert evolla["resampler_dim_head"] * evolla["resampler_heads"] <= 64
+
+
+def test_codebook_cap_keeps_the_quantizer_stack_small():
+    from transformers import EncodecConfig
+
+    small = EncodecConfig(**{k: v for k, v in tiny("encodec").items() if k != "model_type"})
+    per_quantizer = small.codebook_size * small.codebook_dim
+    assert small.codebook_size == 16 and small.num_quantizers * per_quantizer < 100_000

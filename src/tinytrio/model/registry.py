@@ -94,9 +94,7 @@ EXACT: dict[str, str] = {
     "max_source_positions": "positions", "max_target_positions": "positions",
     "max_seq_len": "positions", "max_encoder_position_embeddings": "positions",
     "max_decoder_position_embeddings": "positions",
-    # Gemma-4 vision: learned x / y tables indexed by patch coordinate (its rope does not replace
-    # them): capped like a position table even though the level has rope
-    "position_embedding_size": "pos_table",
+    "position_embedding_size": "pos_table",  # Gemma-4 vision: x / y tables by patch coordinate
     "sliding_window": "window", "sliding_window_size": "window", "attention_window": "window",
     "local_attention": "window", "window_size": "window_tokens",
     "num_conv_pos_embeddings": "window",  # wav2vec2-likes: the position conv's kernel over frames
@@ -287,8 +285,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("xlstm", "embedding_dim"): "width",     # an alias of hidden_size: the blocks read this one
     ("focalnet", "embed_dim"): "pyramid",    # stage i is embed_dim * 2**i: scales with hidden_sizes
     ("univnet", "model_hidden_channels"): "filters",  # kernel predictor emits hidden² x kernel x layers
-    # its kernel predictor's hidden channels, and the residual blocks there run at model_in_channels:
-    # one linked width (the kernel conv reads it, emitting 2 x hidden² x kernel x layers channels)
+    # the kernel predictor's width; its residual blocks run at model_in_channels: one linked width
     ("univnet", "kernel_predictor_hidden_channels"): "filters",
     ("univnet", "model_in_channels"): "filters",
     ("dac", "encoder_hidden_size"): "filters",  # DAC: base conv channels, doubled per downsampling
@@ -311,9 +308,8 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids
 }
 
-# Codebooks whose size sets how many quantizers a model builds: model_type -> tiny codebook size.
-# EnCodec makes bandwidth / (frame rate x log2 codebook) quantizers, so 256 codes build 40 of 33k
-# params (5 MB); 16 codes build 80 of 2k (the bandwidths, a contract, are kept).
+# Tiny codebook sizes where the size sets the quantizer count: EnCodec builds bandwidth / (frame
+# rate x log2 size) quantizers: 40 of 33k params at 256 codes, 80 of 2k at 16 (bandwidths kept)
 CODEBOOK_CAPS: dict[str, int] = {"encodec": 16}
 ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")  # a level with these is rotary
 
@@ -393,13 +389,4 @@ TYPE_DEFAULTS: dict[str, dict] = {
     **VISION_TYPE_DEFAULTS,  # PP-OCRv6 detectors, LW-DETR (registry_fill.py)
 }
 from .registry_derived import DERIVED_ABSENT, DERIVED_NONE, REDERIVED  # noqa: F401, E402 (re-exported)
-# Sizes the modeling code defaults in source when the config omits them; made explicit so that
-# they shrink with the head dim: key -> pattern capturing the default (a Python literal).
-IMPLICIT_ROPE = {
-    "mrope_section": r'rope_param\w*\.get\(\s*"mrope_section",\s*(\[[\d,\s]+\])\s*\)',
-}
-# Rope keys the modeling code reads unguarded though no default config (nor source default) sets
-# them: model_type -> {key: what the published checkpoints set}.
-ROPE_DEFAULTS: dict[str, dict] = {
-    "hunyuan_vl_text": {"mrope_section": [16, 16, 16, 16]},  # HunyuanOCR's xdrope_section;
-}                                                   # the rotary forward takes len(mrope_section)
+from .registry_derived import IMPLICIT_ROPE, ROPE_DEFAULTS  # noqa: F401, E402 (re-exported)

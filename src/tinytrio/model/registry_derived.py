@@ -29,3 +29,13 @@ DERIVED_ABSENT: dict[tuple[str, str], tuple[tuple[str, ...], object]] = {
     ("qwen2_5_omni_thinker", "vision_start_token_id"): ((), lambda: 151652),
     ("qwen3_omni_moe_thinker", "vision_start_token_id"): ((), lambda: 151652),
 }
+# Sizes the modeling code defaults in source when the config omits them; made explicit so that
+# they shrink with the head dim: key -> pattern capturing the default (a Python literal).
+IMPLICIT_ROPE = {
+    "mrope_section": r'rope_param\w*\.get\(\s*"mrope_section",\s*(\[[\d,\s]+\])\s*\)',
+}
+# Rope keys the modeling code reads unguarded though no default config (nor source default) sets
+# them: model_type -> {key: what the published checkpoints set}.
+ROPE_DEFAULTS: dict[str, dict] = {
+    "hunyuan_vl_text": {"mrope_section": [16, 16, 16, 16]},  # HunyuanOCR's xdrope_section;
+}                                                   # the rotary forward takes len(mrope_section)

@@ -252,7 +252,7 @@ class _Level:
         if fam == "queries":
             return min(v, R.DEFAULTS["queries"])
         if fam == "codebook":
-            return min(v, R.DEFAULTS["codebook"])
+            return min(v, R.CODEBOOK_CAPS.get(self.mt, R.DEFAULTS["codebook"]))
         if fam == "filters":  # base channels doubled per down-sampling: the top stays small
             n = max([len(self.d[k]) for k in R.FILTER_DOUBLINGS
                      if isinstance(self.d.get(k), list)] or [0])

@@ -19,6 +19,7 @@ def test_learned_position_table_is_capped_even_beside_rope():
 
 def test_linked_widths_outside_the_width_family_shrink():
     assert tiny("rembert")["output_embedding_size"] == 64  # the MLM head's output width
+    assert tiny("vits")["flow_size"] == 64  # the latent's channels, 192 in the default
     omni = tiny("qwen3_omni_moe_thinker")  # the audio tower projects to the text width
     assert omni["audio_config"]["output_dim"] == omni["text_config"]["hidden_size"]
     hunyuan = tiny("hunyuan_vl_vision")  # a (max_image_size / patch)² position grid

@@ -36,6 +36,7 @@ EXACT: dict[str, str] = {
     "adapter_in_dim": "width", "adapter_out_dim": "width", "adapter_input_size": "width",
     "condition_dim": "width",  # Pocket-TTS flow head: conditioned on the backbone's hidden states
     "output_embedding_size": "width",  # RemBERT: the MLM head's decoupled output width
+    "flow_size": "width",  # VITS: the latent's channels (text prior, posterior, flows, vocoder in)
     "codebook_dim": "width",  # EnCodec: codewords live in the encoder's width (= hidden_size)
     "vector_quantization_hidden_dimension": "width",  # Mimi: = codebook_dim, the codewords' width
     "fpn_feature_size": "width", "mask_feature_size": "width",  # MaskFormer's pixel decoder

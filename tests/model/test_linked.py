@@ -65,3 +65,11 @@ def test_blt_global_width_and_hash_buckets_shrink():
     for part in ("encoder_config", "decoder_config"):  # they project to the global width
         assert tiny[part]["hidden_size_global"] == tiny["global_config"]["hidden_size"]
     assert tiny["encoder_hash_byte_group_vocab"] <= 256  # 6 tables of 500002 rows were 768 MB
+
+
+def test_width_coefficient_is_capped_and_the_top_conv_follows():
+    # B7's 2.0 doubled EfficientNet's round_filters(1280) top conv (56% of the tiny model): the
+    # coefficient is B0's 1.0, and hidden_dim (the top BatchNorm) follows round_filters(1280)
+    tiny, _ = shrink_config(default("efficientnet"))
+    assert tiny["width_coefficient"] == 1.0 and tiny["hidden_dim"] == 1280
+    assert max(tiny["out_channels"]) == 64

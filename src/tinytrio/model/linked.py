@@ -72,9 +72,24 @@ def width_multiple(d: dict, H: int, A: int) -> int:
 
 
 def width_coefficient(d: dict) -> float:
-    """The product of the level's width coefficients above 1 (the lists shrink by it too)."""
-    return math.prod(max(1.0, d[k]) for k in WIDTH_COEFFICIENTS
+    """The product of the level's width coefficients above 1 (the lists shrink by it too), each
+    as the tiny config keeps it (capped by registry.CHANNEL_MULTIPLIERS)."""
+    from .registry import CHANNEL_MULTIPLIERS as caps
+
+    return math.prod(max(1.0, min(d[k], caps.get(k, d[k]))) for k in WIDTH_COEFFICIENTS
                      if isinstance(d.get(k), (int, float)) and not isinstance(d[k], bool))
+
+
+# (model_type, key) -> the constant the code widens by round_filters (width x coefficient, to a
+# multiple of depth_divisor): the key must equal it (EfficientNet's top BatchNorm reads
+# hidden_dim over the top conv's round_filters(1280) channels)
+CODE_WIDTHS = {("efficientnet", "hidden_dim"): 1280, ("align_vision_model", "hidden_dim"): 1280}
+
+
+def _round_filters(n: int, coefficient: float, divisor: int) -> int:
+    n *= coefficient
+    new = max(divisor, int(n + divisor / 2) // divisor * divisor)
+    return new + divisor if new < 0.9 * n else new
 
 
 def merged_widths(d: dict) -> None:
@@ -89,6 +104,10 @@ def merged_widths(d: dict) -> None:
 def linked_sizes(d: dict) -> None:
     """The links at one (already shrunk) config level: merged widths and axial factors."""
     merged_widths(d)
+    for (mt, key), const in CODE_WIDTHS.items():
+        if d.get("model_type") == mt and _int(d.get(key)) and \
+                isinstance(d.get("width_coefficient"), (int, float)):
+            d[key] = _round_filters(const, d["width_coefficient"], d.get("depth_divisor", 8))
     for key, cap in AXIAL_SHAPES.items():
         if isinstance(d.get(key), list) and all(_int(x) for x in d[key]):
             d[key] = [min(x, cap) for x in d[key]]

@@ -216,7 +216,8 @@ WIDTH_SPLITS: dict[tuple[str, ...], tuple[int, ...]] = {("coordinate_size", "sha
 
 # Float multipliers of the conv widths a model derives from constants in code -> their cap: the
 # smallest published variant (MobileNet 0.25, MobileViTv2 0.5; EfficientNet-B0 depth 1.0, not 3.1)
-CHANNEL_MULTIPLIERS = {"depth_multiplier": 0.25, "width_multiplier": 0.25, "depth_coefficient": 1.0}
+CHANNEL_MULTIPLIERS = {"depth_multiplier": 0.25, "width_multiplier": 0.25, "depth_coefficient": 1.0,
+                       "width_coefficient": 1.0}  # EfficientNet-B0 (B7's 2.0 doubles its 1280 top)
 
 # (model_type, key) -> (part, width list, index): a size at a composite's level that is one
 # stage width of a part, read there by the modeling code.

@@ -73,3 +73,8 @@ def test_width_coefficient_is_capped_and_the_top_conv_follows():
     tiny, _ = shrink_config(default("efficientnet"))
     assert tiny["width_coefficient"] == 1.0 and tiny["hidden_dim"] == 1280
     assert max(tiny["out_channels"]) == 64
+
+
+def test_prediction_head_width_shrinks():
+    tiny, _ = shrink_config(default("ultrabert"))  # the MLM head's 768 was 31% of the model
+    assert tiny["prediction_head_size"] == tiny["hidden_size"] == 64

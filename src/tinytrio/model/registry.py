@@ -25,6 +25,7 @@ EXACT: dict[str, str] = {
     "kv_channels": "head_dim", "true_hidden_size": "width", "intra_bottleneck_size": "width",
     "pooler_hidden_size": "width", "pooler_output_size": "width", "project_dim": "width",
     "output_hidden_size": "width", "mlp_dim": "ffn",
+    "prediction_head_size": "width",  # UltraBERT: its MLM head's hidden width (768 in 1.3 MB)
     "vit_dim": "width",  # SAM-HQ: the vision tower's width, read by the mask decoder
     # Perceiver: the latent array's width and its self-attention layers per block
     "d_latents": "width", "num_self_attends_per_block": "layers",

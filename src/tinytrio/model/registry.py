@@ -309,6 +309,7 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     # Qwen3-Omni: the audio tower projects to the text width; its features replace audio tokens
     ("qwen3_omni_moe_audio_encoder", "output_dim"): "width",
     ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids
+    ("perceiver", "num_latents"): "queries",  # the latent array: learned cross-attention queries
 }
 
 # Tiny codebook sizes where the size sets the quantizer count: EnCodec builds bandwidth / (frame

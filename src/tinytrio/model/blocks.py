@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import copy
 
+from .._values import is_int as _int
 from . import registry as R
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _leaves(value):

@@ -20,11 +20,11 @@ from typing import Any
 from .._io import atomic_output_dir, check_output_dir
 from ..errors import OptionError, ShrinkError, TinyError
 from ..sources import config_class, normalized_config, resolve_model_source
+from ..tokenizer.load import DEFAULT_VOCAB
 from . import pairing
 from .classes import complete_defaults, pick_model_class
 from .liven import liven_zero_matrices
 from .overrides import apply_overrides, parse_size
-from ..tokenizer.load import DEFAULT_VOCAB
 from .shrink import ShrinkSpec, shrink_config
 
 DTYPES = ("auto", "float32", "float16", "bfloat16")

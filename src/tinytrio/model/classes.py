@@ -6,6 +6,8 @@ mapping that knows the model type, in the order below (a causal LM before a bare
 
 from __future__ import annotations
 
+from .._values import is_int as _int
+
 import copy
 import importlib
 from functools import lru_cache
@@ -195,10 +197,6 @@ def _default_sub_config(model_type, key: str) -> dict:
     from ..sources import normalized_config
 
     return normalized_config({"model_type": model_type, key: {}})[key]
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _implied_partial_rotary(config: dict, rope: dict, key: str) -> None:

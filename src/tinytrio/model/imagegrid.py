@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import math
 
+from .._values import is_int as _int
 from . import registry as R
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:

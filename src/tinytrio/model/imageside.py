@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from .._values import is_int as _int
+
 # Feature-map sizes (nested lists) that are the model's image side over a stride: they keep their
 # fraction of the tiny side. SAM-2/3: the FPN levels at side / 4, / 8, / 16 that the image
 # embeddings are viewed as; the trackers' memory attention rotates over the last one.
@@ -23,10 +25,6 @@ WINDOW_COUNTS = {"perceiver_resampler_num_latents_2d": "memory_attention_rope_k_
 # Config classes whose image side is a property the config file may omit, and that propagates a
 # default side to every sub-config when unset: model_type -> key, set to the tiny side.
 IMAGE_SIDE_ABSENT = {"sam3_tracker_video": "image_size"}  # __post_init__ resets it to 1008 px
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _side(v):

@@ -8,12 +8,9 @@ pattern itself is unchanged. A long list pattern falls back to one layer of each
 
 from __future__ import annotations
 
+from .._values import is_int as _int
 from ..errors import OptionError
 from . import registry as R
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _layer_kinds(d: dict, n: int) -> list[tuple]:

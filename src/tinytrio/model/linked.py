@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import math
 
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+from .._values import is_int as _int
 
 
 def _lcm_of_factors(d: dict, keys: tuple[str, ...], rounded: int) -> int:

@@ -11,20 +11,6 @@ gates) keep their designed constant init.
 
 from __future__ import annotations
 
-# Score thresholds a random model's detections never pass (SAM-3 video: presence x class
-# probabilities sit near 0.5 x 0.5), so nothing is detected and the tracking path never runs:
-# key -> the tiny config's value, every detection kept and tracked.
-LIVE_THRESHOLDS = {"score_threshold_detection": 0.0, "new_det_thresh": 0.0}
-
-
-def liven_thresholds(tiny: dict) -> None:
-    """Set LIVE_THRESHOLDS wherever a config level holds them (a pure dict edit)."""
-    for key, value in tiny.items():
-        if key in LIVE_THRESHOLDS and isinstance(value, float):
-            tiny[key] = LIVE_THRESHOLDS[key]
-        elif isinstance(value, dict):
-            liven_thresholds(value)
-
 
 def init_std(config) -> float:
     """The architecture's initializer_range (its text config's), else 0.02."""

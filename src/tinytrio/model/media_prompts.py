@@ -34,12 +34,14 @@ def _image_side(config) -> tuple[int, int]:
     return 32, 32
 
 
-def _text_config(config):
+def _vocab_config(config):
+    """The first sub-config, depth first, that holds a vocab (SAM-3 video: its detector's text
+    encoder, which get_text_config() does not reach)."""
     for value in vars(config).values():
         if hasattr(value, "to_dict") and hasattr(value, "model_type"):
             if getattr(value, "vocab_size", None):
                 return value
-            found = _text_config(value)
+            found = _vocab_config(value)
             if found is not None:
                 return found
     return None
@@ -56,7 +58,7 @@ def inference_session(ctx: Ctx):
     dtype = getattr(ctx.model, "dtype", torch.float32)
     session = cls(video=video, video_height=h, video_width=w, dtype=dtype)
     if hasattr(session, "add_prompt"):  # SAM-3 video: detects what a text prompt names
-        tc = _text_config(ctx.config)
+        tc = _vocab_config(ctx.config)
         for row in range(ctx.batch):
             pid = session.add_prompt(f"object {row}")
             ids = text_ids(tc, 1, SEQ, ctx.gen) if tc is not None else torch.ones(1, SEQ).long()

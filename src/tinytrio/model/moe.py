@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import math
 
+from .._values import is_int as _int
 from . import registry as R
 from .layers import _per_layer
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def shrink_experts(d: dict, mt: str | None) -> None:

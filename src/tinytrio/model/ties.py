@@ -5,12 +5,14 @@ rules see one key at a time, and the original values are gone by then).
 - a prefixed attention block's heads x head dim that made its prefixed width still make it
   (EdgeTAM's `perceiver_resampler_num_attention_heads` x `perceiver_resampler_attention_head_dim`
   = `perceiver_resampler_hidden_size`: the positional encoding is viewed as heads x head dim);
-- a rotary factor above 1 keeps the share of the width its rotary dims span.
+- a rotary factor above 1 keeps the share of the width its rotary dims span;
+- detection thresholds a random model's scores can pass (LIVE_THRESHOLDS).
 """
 
 from __future__ import annotations
 
-from .imageside import _int, _levels, follow_image_side
+from .._values import is_int as _int
+from .imageside import _levels, follow_image_side
 
 HEAD_DIM_SUFFIXES = ("attention_head_dim", "head_dim")
 HEADS_SUFFIXES = ("num_attention_heads", "num_heads", "attention_heads")
@@ -48,11 +50,24 @@ def wide_rotary_factors(original: dict, tiny: dict) -> None:
                 t[key]["partial_rotary_factor"] = f * hd0 / hd * H / H0
 
 
+# Score thresholds a random model's detections never pass (SAM-3 video: presence x class
+# probabilities sit near 0.5 x 0.5), so nothing is detected and the tracking path never runs:
+# key -> the tiny config's value, every detection kept and tracked.
+LIVE_THRESHOLDS = {"score_threshold_detection": 0.0, "new_det_thresh": 0.0}
+
+
+def liven_thresholds(tiny: dict) -> None:
+    """Set LIVE_THRESHOLDS wherever a config level holds them (a pure dict edit)."""
+    for key, value in tiny.items():
+        if key in LIVE_THRESHOLDS and isinstance(value, float):
+            tiny[key] = LIVE_THRESHOLDS[key]
+        elif isinstance(value, dict):
+            liven_thresholds(value)
+
+
 def tie_sizes(original: dict, tiny: dict) -> None:
     """Every whole-tree fix-up, after the level rules (and detection thresholds a random model
-    can pass, liven.py)."""
-    from .liven import liven_thresholds
-
+    can pass)."""
     follow_image_side(original, tiny)
     prefixed_head_dims(original, tiny)
     wide_rotary_factors(original, tiny)

@@ -4,14 +4,11 @@ top-k routes to fewer experts than exist. transformers' own validators run after
 
 from __future__ import annotations
 
+from .._values import is_int as _int
 from ..errors import OptionError
 from .shrink import is_subconfig
 
 ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def validate_tiny(d: dict, path: str = "") -> None:

@@ -19,16 +19,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .._values import is_int as _int
 from ..model import registry as MR
 from . import registry as R
 
 EDGE_KEYS = ("height", "width", "shortest_edge", "longest_edge", "max_height", "max_width")
 SIZE_KEYS = ("size", "crop_size", "max_image_size", "image_size", "tile_size", "pad_size")
 AREA_KEYS = ("min_pixels", "max_pixels")
-
-
-def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _find(d: dict, key: str, prefer: tuple[str, ...] = ("vision_config",)) -> Any:

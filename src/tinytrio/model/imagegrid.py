@@ -1,5 +1,5 @@
-"""Image-token counts that follow the tiny vision grid (moved out of shrink.py, which calls it
-once per config level after the vision tower's grid is known)."""
+"""The tiny image grid: the image size shrinks to a few patches per side (shrink_image_grid), and
+image-token counts follow that grid (image_token_counts). shrink.py calls both per config level."""
 
 from __future__ import annotations
 
@@ -28,3 +28,30 @@ def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
             side = max(1, round(math.sqrt(v) * grid / grid0))
             side = max(s for s in range(1, side + 1) if grid % s == 0)
             d[key] = side * side
+
+
+def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
+    """Shrink the image size to a few patches per side; return (original, tiny) patches per side
+    (None when the level has no patch grid). `family` maps a key of this level to its family."""
+    key = next((k for k in d if family(k) == "image"), "image_size")
+    size, patch = d.get(key), d.get("patch_size")  # LayoutLMv3 names it input_size
+    if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
+        size = max(size)
+    if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
+        if _int(size) and not _int(patch):  # a list stays a list (Hiera: [224, 224])
+            d[key] = [min(size, 32)] * 2 if size != d[key] else min(size, 32)
+        return None
+    grid0 = size // patch
+    merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)
+    # a hierarchical model halves the grid at each later stage: the last stage keeps >= 1
+    stages = max([len(v) for k, v in d.items() if isinstance(v, list) and family(k)
+                  in ("stage_layers", "heads", "width")] or [1])
+    need = max(2 ** (stages - 1), d.get("output_stride") or 1)  # a conv net: >= 1 patch out
+    if stages > 1 and _int(d.get("window_size")) and d["window_size"] > 2:
+        d["window_size"] = 2  # shifted windows of 2 patches; every stage holds one window
+        need *= 2
+    grid = min(grid0, max(R.DEFAULTS["image_grid"], merge, need))
+    grid -= grid % merge
+    grid = max(grid, merge)
+    d[key] = [grid * patch] * 2 if isinstance(d[key], list) else grid * patch
+    return grid0, grid

@@ -320,6 +320,8 @@ ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")  # a level with th
 # Default tiny sizes.
 DEFAULTS = dict(
     hidden_size=64,    # model width; heads * head_dim
+    ffn_ratio=2,       # FFN widths keep the original's ratio to the width, at most this (4x FFNs
+                       # were ~45% of a median artifact; fine-grained MoE experts stay below it)
     heads=4,           # attention heads (kv heads follow the original's ratio kind)
     layers=2,          # per stack; raised when a layer pattern needs more to keep every kind
     experts=4,         # routed experts when the original has more

@@ -21,7 +21,7 @@ from ..errors import OptionError
 from . import registry as R
 from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
 from .blocks import timm_model_args, vq_top_width
-from .imagegrid import image_token_counts
+from .imagegrid import image_token_counts, shrink_image_grid
 from .linked import linked_sizes, width_coefficient, width_multiple
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
@@ -182,7 +182,7 @@ class _Level:
                 if isinstance(d.get(key), dict):
                     d[key] = shrink_rope(d[key], hd0, hd)
         shrink_experts(self.d, self.mt)
-        self._image()
+        self.grid = shrink_image_grid(d, lambda k: family(k, self.mt))
         self._ssm(H0)
         return d
 
@@ -209,8 +209,8 @@ class _Level:
         if fam == "width":
             return H if v >= H else v
         if fam == "ffn":
-            scale = H / H0 if H0 else min(1.0, 2 * H / v)
-            return _round(v * scale, 16, 16, 4 * H) if v > 16 else v
+            scale = H / H0 if H0 else min(1.0, R.DEFAULTS["ffn_ratio"] * H / v)
+            return _round(v * scale, 16, 16, R.DEFAULTS["ffn_ratio"] * H) if v > 16 else v
         if fam == "heads":  # value-consistent: 32 value heads over 16 key heads stay 2:1
             if heads0 and v != heads0 and v * A % heads0 == 0:  # and a divisor of the width
                 return max(x for x in range(1, v * A // heads0 + 1) if H % x == 0)
@@ -308,7 +308,8 @@ class _Level:
                     scaled[0] = value[0]  # the pixel channels (hgnet `stem_channels`) or a stem
                 out[key] = scaled                            # width fixed in code: a contract
             elif fam == "ffn":
-                out[key] = [_round(x * H / max(value), 8, 8, 4 * H) for x in value]
+                out[key] = [_round(x * H / max(value), 8, 8, R.DEFAULTS["ffn_ratio"] * H)
+                            for x in value]
             elif fam == "width_parts" and sum(value) == self.width0():  # parts that sum to it
                 out[key] = _apportion(value, H)
             elif fam == "stage_layers":
@@ -337,30 +338,6 @@ class _Level:
                 self.report.layer_kinds[self.path or "."] = (len(kinds & kinds0), len(kinds0))
             else:
                 d[key] = min(value, wanted if wanted is not None else R.DEFAULTS["layers"])
-
-    def _image(self) -> None:
-        d, key = self.d, next((k for k in self.d if family(k, self.mt) == "image"), "image_size")
-        size, patch = d.get(key), d.get("patch_size")  # LayoutLMv3 names it input_size
-        if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
-            size = max(size)
-        if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
-            if _int(size) and not _int(patch):  # a list stays a list (Hiera: [224, 224])
-                d[key] = [min(size, 32)] * 2 if size != d[key] else min(size, 32)
-            return
-        grid0 = size // patch
-        merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)
-        # a hierarchical model halves the grid at each later stage: the last stage keeps >= 1
-        stages = max([len(v) for k, v in d.items() if isinstance(v, list) and family(k, self.mt)
-                      in ("stage_layers", "heads", "width")] or [1])
-        need = max(2 ** (stages - 1), d.get("output_stride") or 1)  # a conv net: >= 1 patch out
-        if stages > 1 and _int(d.get("window_size")) and d["window_size"] > 2:
-            d["window_size"] = 2  # shifted windows of 2 patches; every stage holds one window
-            need *= 2
-        grid = min(grid0, max(R.DEFAULTS["image_grid"], merge, need))
-        grid -= grid % merge
-        grid = max(grid, merge)
-        self.grid = (grid0, grid)
-        d[key] = [grid * patch] * 2 if isinstance(d[key], list) else grid * patch
 
 
 # --- the tree ------------------------------------------------------------------------------------

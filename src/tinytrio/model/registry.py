@@ -341,58 +341,9 @@ DEFAULTS = dict(
     max_layers_prefix=12,  # longest prefix taken to keep a layer pattern; beyond, a subsequence
 )
 
-# Keys some default configs leave None that the model needs: registry_fill.py.
+# Keys some default configs leave None that the model needs, and settings a bare model_type's
+# default config leaves degenerate: registry_fill.py.
 from .registry_fill import FILL_NONE, VISION_TYPE_DEFAULTS  # noqa: F401, I001  (re-exported)
-# Settings a bare model_type's default config leaves degenerate, set as its checkpoints set them
-# (applied only when the SOURCE is a model_type name): model_type -> {key: value}.
-TYPE_DEFAULTS: dict[str, dict] = {
-    # default: all 32 layers Mamba-2, which cannot run (no attention layer in the cache to count
-    # past tokens); Granite-4.0-H interleaves attention layers, about one in ten
-    "granitemoehybrid": {"layer_types": ["full_attention" if i % 10 == 9 else "linear_attention"
-                                         for i in range(32)]},
-    # DbrxAttention reads attn_config.rope_theta, which the v5 attention config lacks (dbrx-base)
-    "dbrx": {"attn_config": {"rope_theta": 500000.0, "clip_qkv": 8}},  # clamp(None) fails too
-    # every layer routes to experts but the default names none (diffusiongemma-26B-A4B's MoE)
-    "diffusion_gemma": {"text_config": {"num_experts": 128, "top_k_experts": 8,
-                                        "moe_intermediate_size": 704}},
-    "diffusion_gemma_text": {"num_experts": 128, "top_k_experts": 8, "moe_intermediate_size": 704},
-    "dots1": {"n_routed_experts": 128, "n_shared_experts": 2},  # dots.llm1: MoE from layer 0
-    # the default has no rope for its layers (KeyError in the rotary); North-Micro-Vision: three
-    # sliding layers with interleaved M-RoPE, then a full-attention layer without rope
-    "cohere_compass_text": (_COMPASS := {
-        "layer_types": ["full_attention" if i % 4 == 3 else "sliding_attention" for i in range(40)],
-        "rope_parameters": {"full_attention": None, "sliding_attention": {
-            "rope_type": "default", "rope_theta": 50000.0, "mrope_section": [24, 20, 20],
-            "mrope_interleaved": True}}}),
-    "cohere_compass": {"text_config": _COMPASS},
-    # the text model builds a sliding-window mask on every forward; Step-3.5's window is 512
-    "step3p7": {"text_config": {"sliding_window": 512}},
-    # T5Gemma2Config hands its dropout_rate to the encoder's text config; alone, nothing does
-    "t5gemma2_encoder": {"text_config": {"dropout_rate": 0.0}},
-    # every fourth layer is indexed attention, whose QSA indexer the default leaves unset (Qwen4-Exp)
-    # (and its rotary quarter of the head fits the index head: partial_rotary_factor 0.25)
-    "qwen4_exp_text": (_QSA := {
-        "indexer_n_heads": 4, "indexer_kv_heads": 1, "indexer_head_dim": 128,
-        "indexer_budget": 2048, "indexer_compress_ratio": 4, "rope_parameters": {
-            "rope_type": "default", "rope_theta": 1e7, "partial_rotary_factor": 0.25}}),
-    "qwen4_exp": {"text_config": _QSA},
-    "esm": {"vocab_size": 33, "pad_token_id": 1, "mask_token_id": 32},  # ESM-2's amino-acid vocab
-    # the speech encoder embeds the speech decoder's codes (decoder vocab 8194), not 256 ids
-    "clvp": {"speech_config": {"vocab_size": 8194}},
-    # the decoder starts from the last label_length (10) context steps: a context of 8 (the
-    # filled horizon) is too short; autoformer-tourism-monthly's horizon and context
-    "autoformer": {"prediction_length": 24, "context_length": 48},
-    # None = every layer conv, which cannot run; LFM2-8B-A1B's 24 layers, 6 of them attention
-    "lfm2_moe": {"num_hidden_layers": 24, "layer_types": [
-        "full_attention" if i in (2, 6, 10, 14, 18, 21) else "conv" for i in range(24)]},
-    # MiniCPM-V/-OCR: image_token_id None makes forward drop the images (generate still encodes
-    # them); MiniCPM-V-4.6's config sets Qwen3.5's <|image_pad|>, and 4.7 / OCR share its text model
-    **{t: {"image_token_id": 248056} for t in ("minicpmv4_6", "minicpmv4_7", "minicpm_ocr")},
-    # Voxtral: audio_token_id None makes forward find no placeholder (Voxtral-Mini-3B uses 24)
-    "voxtral": {"audio_token_id": 24},
-    # names no backbone (cannot build) and takes no size kwargs: timm's own tiny ResNet
-    "timm_backbone": {"backbone": "test_resnet"},
-    **VISION_TYPE_DEFAULTS,  # PP-OCRv6 detectors, LW-DETR (registry_fill.py)
-}
+from .registry_fill import TYPE_DEFAULTS  # noqa: F401, E402 (re-exported)
 from .registry_derived import DERIVED_ABSENT, DERIVED_NONE, REDERIVED  # noqa: F401, E402 (re-exported)
 from .registry_derived import IMPLICIT_ROPE, ROPE_DEFAULTS  # noqa: F401, E402 (re-exported)

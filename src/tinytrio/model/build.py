@@ -246,10 +246,15 @@ def _config_object(tiny: dict):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return cls.from_dict(copy.deepcopy(tiny))
+            config = cls.from_dict(copy.deepcopy(tiny))
         except Exception as e:
             msg = str(e).strip().splitlines()[-1]
             raise ShrinkError(f"the tiny config is invalid for {cls.__name__}: {msg}") from None
+    # a class may add the published checkpoint's quantization on load (Inkling-2's from_dict adds
+    # its MXFP8 scheme to a config without transformers_version): the tiny weights are plain
+    if "quantization_config" not in tiny and hasattr(config, "quantization_config"):
+        del config.quantization_config
+    return config
 
 
 def _meta_params(model_cls, original: dict) -> int | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from .media import (
                     bbox,
                     context_hidden_states,
-                    decoder_input_ids,
                     encoder_hidden_states,
                     grid_thw,
                     high_res_pixel_values,
@@ -27,7 +26,7 @@ from .media import (
                     visual_feats,
 )
 from .media_av import (
-    any_mask, audio_mel, feature_mask, hidden_states, input_features, input_values, latents,
+    any_mask, audio_mel, codebook_decoder_ids, feature_mask, hidden_states, input_features, input_values, latents,
     past_values, robot_state, trajectory,
 )
 from .media_prompts import inference_session, stacked_prompt
@@ -61,10 +60,18 @@ def sample_lengths(ctx):
     return torch.full((feats.shape[0],), feats.shape[-1] * hop, dtype=torch.long)
 
 
+def time_condition(ctx):
+    """A time conditioning vector, [1, 1, hidden] (broadcast over the batch): what Voxtral-
+    Realtime's model hands its text model, the time embedding of its delay, through **kwargs."""
+    import torch
+
+    return torch.randn((1, 1, ctx.config.hidden_size), generator=ctx.gen)
+
+
 # argument name -> builder
 ARGS = {
     "input_ids": train_input_ids, "attention_mask": any_mask,
-    "decoder_input_ids": decoder_input_ids, "task_inputs": task_inputs,
+    "decoder_input_ids": codebook_decoder_ids, "task_inputs": task_inputs,
     "pixel_values": pixel_values, "prompt_pixel_values": stacked_prompt,
     "prompt_masks": stacked_prompt, "pixel_values_videos": videos,
     "image_sizes": image_sizes, "grid_thw": grid_thw, "image_grid_thw": grid_thw,
@@ -84,7 +91,7 @@ ARGS = {
     "cross_attention_mask": cross_attention_mask,
     "image_embeds_position_mask": image_embeds_position_mask,
     "pixel_attention_mask": pixel_attention_mask,
-    "chunk_sample_lengths": sample_lengths,
+    "chunk_sample_lengths": sample_lengths, "t_cond": time_condition,
     "inference_session": inference_session,  # video trackers: frames + prompts (+ frame_idx)
 }
 # builders that follow the final text length: run after the media placeholders are placed

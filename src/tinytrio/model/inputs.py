@@ -20,7 +20,7 @@ from .args import ARGS, COMPANIONS, LATE
 from .registry import FIXED_OUTPUT_POSITIONS
 from .registry_fill import INPUT_IMAGE_HW
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
-from .media_av import has_audio_tower, place_audio_tokens
+from .media_av import code_decoder, has_audio_tower, place_audio_tokens
 
 # Each layout choice with its options, most common first; tried as a product, in order.
 LAYOUT_CHOICES = {
@@ -33,6 +33,8 @@ LAYOUT_CHOICES = {
     "audio_mask": (False, True),        # pass a padding_mask of the waveform's real samples
     # hidden_states as the main input: [B, T, hidden], [B, hidden, T], a waveform [B, ch, samples]
     "hidden": ("btc", "bct", "wave"),
+    # an audio-code decoder's decoder_input_ids: [B * codebooks, T], [B, T, codebooks]
+    "codes": ("rows", "frames"),
 }
 MAX_TRIES = 18
 # heads whose loss counts the encoder's valid frames from the attention mask (CTC, RNN-T, TDT)
@@ -44,11 +46,16 @@ ONE_STEP_DECODERS = ("decoder_cache",)
 # reads: model_type -> argument names, built like the named ones.
 KWARGS_INPUTS: dict[str, tuple[str, ...]] = {
     "vibevoice": ("attention_mask",),  # generate() sums model_kwargs["attention_mask"] unguarded
+    # every decoder layer scales its FFN input by ada_rms_norm(t_cond), the delay's time embedding
+    "voxtral_realtime_text": ("t_cond",),
 }
 # Heads trained on every codebook of each audio frame: model_type -> the config key of the
 # codebook count; labels are [B, T, codebooks] of codes (CSM: codebook 0 trains the backbone, the
 # rest its depth decoder; 2-D labels need audio the codec turns into codes).
 CODEBOOK_LABELS: dict[str, str] = {"csm": "num_codebooks"}
+# Audio-code decoders whose labels are [B, T, codebooks] while their decoder_input_ids are
+# [B * codebooks, T] (MusicGen's loss reads labels[..., codebook]; Dia's takes the ids' shape)
+FRAME_MAJOR_CODE_LABELS = ("musicgen", "musicgen_melody")
 
 
 def _wanted(model, params: dict) -> list[str]:
@@ -98,7 +105,8 @@ def _fill(ctx: Ctx, names: list[str]) -> None:
 
 
 def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed: int) -> dict:
-    layout = {**layout, "image_hw": INPUT_IMAGE_HW.get(model.config.model_type)}
+    hw = INPUT_IMAGE_HW.get(model.config.model_type)
+    layout = {**layout, "image_hw": hw(model.config) if callable(hw) else hw}
     ctx = Ctx(model, model.config, params, batch, torch.Generator().manual_seed(seed), layout)
     # the token counters run the model's feature getters, which may draw noise (VibeVoice's
     # sampled latents): the global RNG stays as it was, so the forward after sees the same stream
@@ -110,12 +118,13 @@ def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed
     return {k: v for k, v in ctx.inputs.items() if k in params or k in names}
 
 
-def _layouts(names: list[str], params) -> list:
+def _layouts(names: list[str], params, model) -> list:
     keys = [k for k, used in (("image", "pixel_values" in names), (
         "mel", "input_features" in names), ("audio", "input_values" in names), (
         "sizes", "image_sizes" in names), (
         "audio_mask", "input_values" in names and "padding_mask" in params), (
-        "hidden", "hidden_states" in names), ("pmask", "pixel_attention_mask" in names)) if used]
+        "hidden", "hidden_states" in names), ("pmask", "pixel_attention_mask" in names), (
+        "codes", "decoder_input_ids" in names and code_decoder(model.config) is not None)) if used]
     for combo in itertools.islice(itertools.product(*(LAYOUT_CHOICES[k] for k in keys)),
                                   MAX_TRIES):
         yield dict(zip(keys, combo))
@@ -144,7 +153,7 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
     names = _wanted(model, params)
     layout = getattr(model, "_tinytrio_layout", None)
     if layout is None:
-        layouts = list(_layouts(names, params))
+        layouts = list(_layouts(names, params, model))
         layout = layouts[0]
         if len(layouts) > 1 or any(n not in ("input_ids", "attention_mask") for n in names):
             for candidate in layouts:
@@ -210,7 +219,12 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
             return {}
         return {"labels": inputs["decoder_input_ids"][:, 1:].clone()}
     if "decoder_input_ids" in inputs:
-        return {"labels": inputs["decoder_input_ids"].clone()}
+        labels = inputs["decoder_input_ids"].clone()
+        if labels.dim() == 3:  # codes [B, T, K] -> [B * K, T], the shape of the logits' rows
+            labels = labels.transpose(1, 2).reshape(-1, labels.shape[1])
+        if config.model_type in FRAME_MAJOR_CODE_LABELS:  # [B * K, T] -> [B, T, K]
+            labels = labels.reshape(batch, -1, labels.shape[-1]).transpose(1, 2)
+        return {"labels": labels}
     codebooks = getattr(config, CODEBOOK_LABELS.get(config.model_type, ""), None)
     if isinstance(codebooks, int) and "input_ids" in inputs:  # one code per codebook per frame
         return {"labels": torch.randint(0, config.vocab_size, (*inputs["input_ids"].shape,

@@ -62,8 +62,8 @@ def reserved_ids(config) -> set[int]:
 
 
 def _vocab(config) -> int:
-    return getattr(_text_config(config), "vocab_size", None) or getattr(
-        config, "vocab_size", None) or 100
+    from .pairing import object_text_vocab  # (an audio-code decoder's vocab is no text vocab)
+    return object_text_vocab(config, _text_config(config)) or 100
 
 
 def text_ids(config, batch: int, seq: int, gen: torch.Generator) -> torch.Tensor:
@@ -184,8 +184,8 @@ def _channels(vc) -> int:
     return getattr(vc, "num_channels", None) or getattr(vc, "in_channels", None) or 3
 
 
-def _frames(vc) -> int:
-    return _get((vc,), "num_frames", "frames_per_clip", default=2)
+def _frames(*cfgs) -> int:  # the tower's count, else the model's (TVP: beside its backbone)
+    return _get(cfgs, "num_frames", "frames_per_clip", default=2)
 
 
 def _merge(vc) -> int:
@@ -230,7 +230,7 @@ def pixel_values(ctx: Ctx):
             out[name] = out[name] // torch.tensor([1, m, m])
         return out
     if kind == "video":
-        return torch.rand((ctx.batch, _frames(vc), c, h, w), generator=ctx.gen)
+        return torch.rand((ctx.batch, _frames(vc, ctx.config), c, h, w), generator=ctx.gen)
     if kind == "strip":  # MiniCPM-V/-o: every patch side by side in one [1, C, p, n * p] strip,
         p = getattr(vc, "patch_size", 14)  # each image's patch grid in target_sizes (a 4 x 4
         side = 4                            # grid survives the two 2 x 2 merges)

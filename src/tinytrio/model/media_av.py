@@ -44,7 +44,7 @@ def input_features(ctx: Ctx):
     if kind == "auto":
         kind = "bmf" if positions else "bfm"
     frames = 2 * positions if positions and kind == "bmf" else FRAMES
-    per_token, ids = _get(cfgs, "audio_length_per_tok"), ctx.inputs.get("input_ids")
+    per_token, ids = _get(cfgs, *PER_TOKEN_AUDIO), ctx.inputs.get("input_ids")
     if per_token and ids is not None:  # Voxtral-Realtime: audio frames add onto each text token
         frames = ids.shape[1] * per_token
     window = _get(cfgs, "n_window")  # Qwen-ASR/Omni towers: whole chunks of 2 x n_window frames
@@ -62,6 +62,25 @@ def input_features(ctx: Ctx):
     channels = _get(cfgs, "input_channels", "num_stacked_frames", default=1) * MEL_STACK.get(
         getattr(cfgs[0], "model_type", None), 1)
     return torch.randn((ctx.batch, frames, mels * channels), generator=ctx.gen)
+
+
+# audio frames per text token where the model adds each token's frames onto its embedding
+# (Voxtral-Realtime): the forward's audio is exactly as long as its text
+PER_TOKEN_AUDIO = ("audio_length_per_tok",)
+
+
+def room_to_generate(config, inputs: dict, new_tokens: int) -> dict:
+    """Inputs for `generate(max_new_tokens=new_tokens)`. Where the audio adds onto the text
+    token by token, it bounds the whole output (Voxtral-Realtime caps max_length at its audio
+    tokens): the prompt is the text less its last `new_tokens` tokens, the audio stays whole,
+    as a user's prompt is shorter than the audio it transcribes."""
+    ids = inputs.get("input_ids")
+    if not _get(_sub_configs(config), *PER_TOKEN_AUDIO) or ids is None or \
+            ids.shape[1] <= new_tokens:
+        return inputs
+    keep = ids.shape[1] - new_tokens
+    return {k: v[:, :keep] if k in ("input_ids", "attention_mask") else v
+            for k, v in inputs.items()}
 
 
 AUDIO_TOKEN_KEYS = ("audio_token_id", "audio_token_index")
@@ -200,6 +219,40 @@ def speech_labels(config, ids: torch.Tensor, gen: torch.Generator) -> dict:
             "spectrogram_labels": torch.randn((batch, 2 * tokens, mels), generator=gen),
             "pitch_labels": torch.randn((batch, tokens, 1), generator=gen),
             "energy_labels": torch.randn((batch, tokens, 1), generator=gen)}
+
+
+# codebooks per frame of an audio-code decoder (Dia's decoder calls them channels)
+CODEBOOK_COUNT_KEYS = ("num_codebooks", "num_channels")
+
+
+def code_decoder(config):
+    """The sub-config of an audio-code decoder (MusicGen's, Dia's: the `codebook` family on its
+    vocab_size), or None."""
+    from .pairing import is_code_vocab
+
+    return next((v for v in vars(config).values() if hasattr(v, "to_dict") and is_code_vocab(
+        {"model_type": getattr(v, "model_type", None)})), None)
+
+
+def codebook_decoder_ids(ctx: Ctx):
+    """`decoder_input_ids` of an audio-code decoder: codes [B * codebooks, T], or [B, T, codebooks]
+    by the "codes" layout (Dia's 2-D path views a transposed tensor and fails), every codebook
+    starting from its bos (MusicGen: = vocab_size, a row past the codes); codes stay below the
+    specials at the vocab's end. Else the text decoder's ids."""
+    dec = code_decoder(ctx.config)
+    k = _get((dec,), *CODEBOOK_COUNT_KEYS) if dec is not None else None
+    if not isinstance(k, int):
+        from .media import decoder_input_ids
+
+        return decoder_input_ids(ctx)
+    specials = [v for n, v in vars(dec).items() if n.endswith("_token_id") and isinstance(v, int)]
+    ids = torch.randint(0, min(specials + [dec.vocab_size]), (ctx.batch * k, 6), generator=ctx.gen)
+    bos = getattr(dec, "bos_token_id", None)
+    if isinstance(bos, int):
+        ids[:, 0] = bos
+    if ctx.layout.get("codes") == "frames":
+        return ids.reshape(ctx.batch, k, -1).transpose(1, 2).contiguous()
+    return ids
 
 
 # --- time series ---------------------------------------------------------------------------------

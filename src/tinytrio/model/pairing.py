@@ -61,7 +61,7 @@ def _own_vocab(d: dict, text: int | None) -> bool:
     if not _int(v) or v == text or v >= R.DEFAULTS["other_vocab"]:
         return False
     ids = [x for k, x in d.items() if is_token_id_key(k) and x is not None]
-    return bool(ids) and all(_int(x) and 0 <= x < v for x in ids)
+    return bool(ids) and all(_int(x) and 0 <= x <= v for x in ids)  # pad = v: one row past
 
 
 def _set(d: dict, path: tuple, value) -> None:
@@ -114,19 +114,34 @@ def set_vocab(d: dict, vocab: int, original_vocab: int | None) -> None:
 
 
 def text_vocab(d: dict) -> int | None:
-    """The original text vocab: the top-level one, else the text/decoder sub-config's."""
+    """The original text vocab: the top-level one, else the text/decoder sub-config's; an
+    audio-code vocab (MusicGen's, Dia's decoder) is no text vocab."""
     if isinstance(d.get("vocab_size"), int):
         return d["vocab_size"]
     for key in ("text_config", "decoder", "decoder_config", "language_config", "llm_config"):
-        if isinstance(d.get(key), dict) and isinstance(d[key].get("vocab_size"), int):
+        if isinstance(d.get(key), dict) and isinstance(d[key].get("vocab_size"), int) and \
+                not is_code_vocab(d[key]):
             return d[key]["vocab_size"]
     sizes = [v for _, v in _all_vocabs(d)]
     return max(sizes) if sizes else None
 
 
+def is_code_vocab(d: dict) -> bool:
+    """Is this level's vocab a codec's codes (the `codebook` family on its vocab_size)?"""
+    return family("vocab_size", d.get("model_type")) == "codebook"
+
+
+def object_text_vocab(config, text_config) -> int | None:
+    """A config object's text vocab: its (decoder) text config's, else its own, else text_vocab
+    of its dict -- skipping an audio-code decoder (MusicGen's text is its T5 encoder's)."""
+    if is_code_vocab({"model_type": getattr(text_config, "model_type", None)}):
+        return text_vocab(config.to_dict())
+    return getattr(text_config, "vocab_size", None) or getattr(config, "vocab_size", None)
+
+
 def _all_vocabs(d: dict):
     for key, value in d.items():
-        if is_subconfig(key, value):
+        if is_subconfig(key, value) and not is_code_vocab(value):
             yield from _all_vocabs(value)
         elif key == "vocab_size" and isinstance(value, int):
             yield key, value

@@ -267,8 +267,22 @@ AUDIO_POSITION_MULTIPLE: dict[str, int] = {"moss_transcribe_diarize_audio": 4,
 # and shape tables: `nn.Embedding(pronunciation_vocab_size, …, padding_idx=pad_token_id)`).
 PAD_VOCABS = ("pronunciation_vocab_size", "shape_vocab_size")
 
+# Token ids that code reads by number, not by string: the tiny tokenizer holds the token at the
+# config's id (tokenizer/pin.py). model_type -> token-id keys.
+PINNED_TOKEN_IDS: dict[str, tuple[str, ...]] = {
+    # positions are cumsum(mask) + pad id, and generate checks they start at 1: pad must be 0
+    "prophetnet": ("pad_token_id",),
+    # VoxtralProcessor hard-codes audio_token_id 24 (Tekken's [AUDIO]) and reads its string there
+    "voxtral": ("audio_token_id",),
+}
+
 # Keys that hold the number of image tokens per image: tied to the tiny vision tower's grid.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_tokens")
+# Dicts keyed by patches per image (the original image sizes' grids), valued by image tokens: the
+# largest key becomes the tiny grid's patch count, the others keep their side's ratio to it; the
+# values shrink to at most DEFAULTS["queries"] in their ratio.
+# Aria's projector looks its learned queries up by the tower's patch count (4900 -> 256 queries).
+PATCH_COUNT_DICTS = ("projector_patch_to_query_dict",)
 
 # Width lists whose first entry is a width fixed in the modeling code, not read from the config:
 # the entry is kept when the rest of the list is scaled. (model_type, key) -> reason.
@@ -306,15 +320,22 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("align_vision_model", "hidden_dim"): "keep",  # EfficientNet's top conv: round_filters(1280)
     # HunyuanOCR's tower: a learned (max_image_size / patch)² grid, interpolated to each image
     ("hunyuan_vl_vision", "max_image_size"): "image",
+    ("tvp", "max_img_size"): "image",  # the side its visual prompter (frame pad) is built for
     # Qwen3-Omni: the audio tower projects to the text width; its features replace audio tokens
     ("qwen3_omni_moe_audio_encoder", "output_dim"): "width",
     ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids
     ("perceiver", "num_latents"): "queries",  # the latent array: learned cross-attention queries
+    # audio-code decoders: their vocab is a codec's codes (+ specials at its end), not text ids
+    ("musicgen_decoder", "vocab_size"): "codebook", ("dia_decoder", "vocab_size"): "codebook",
+    ("musicgen_melody_decoder", "vocab_size"): "codebook",
 }
 
 # Tiny codebook sizes where the size sets the quantizer count: EnCodec builds bandwidth / (frame
 # rate x log2 size) quantizers: 40 of 33k params at 256 codes, 80 of 2k at 16 (bandwidths kept)
-CODEBOOK_CAPS: dict[str, int] = {"encodec": 16}
+CODEBOOK_CAPS: dict[str, int] = {"encodec": 16,
+                                 # MusicGen's codes index its EnCodec's (tiny) codebook
+                                 "musicgen_decoder": 16, "musicgen_melody_decoder": 16,
+                                 "dia_decoder": 68}  # 64 DAC codes + Dia's 4 specials
 ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")  # a level with these is rotary
 
 # Default tiny sizes.

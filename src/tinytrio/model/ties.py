@@ -6,6 +6,7 @@ rules see one key at a time, and the original values are gone by then).
   (EdgeTAM's `perceiver_resampler_num_attention_heads` x `perceiver_resampler_attention_head_dim`
   = `perceiver_resampler_hidden_size`: the positional encoding is viewed as heads x head dim);
 - a rotary factor above 1 keeps the share of the width its rotary dims span;
+- the special ids at the end of an audio-code vocab stay at its end;
 - detection thresholds a random model's scores can pass (LIVE_THRESHOLDS).
 """
 
@@ -65,10 +66,27 @@ def liven_thresholds(tiny: dict) -> None:
             liven_thresholds(value)
 
 
+def code_vocab_specials(original: dict, tiny: dict) -> None:
+    """An audio-code vocab (the `codebook` family on `vocab_size`: MusicGen, Dia) keeps its
+    special ids at its end: each keeps its distance from the end of the tiny vocab (MusicGen's
+    pad = bos = vocab_size, one row past the codes; Dia's eos / pad / bos = codes + 0, 1, 2)."""
+    from .shrink import family, is_token_id_key
+
+    for o, t in _levels(original, tiny):
+        v0, v = o.get("vocab_size"), t.get("vocab_size")
+        if not (_int(v0) and _int(v) and v < v0 and family("vocab_size", o.get("model_type"))
+                == "codebook"):
+            continue
+        for key, x in o.items():
+            if is_token_id_key(key) and _int(x) and v0 - x in range(0, v):
+                t[key] = v - (v0 - x)
+
+
 def tie_sizes(original: dict, tiny: dict) -> None:
     """Every whole-tree fix-up, after the level rules (and detection thresholds a random model
     can pass)."""
     follow_image_side(original, tiny)
     prefixed_head_dims(original, tiny)
     wide_rotary_factors(original, tiny)
+    code_vocab_specials(original, tiny)
     liven_thresholds(tiny)

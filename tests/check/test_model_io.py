@@ -99,3 +99,23 @@ def test_ocr_processor_gets_words_and_boxes(tiny):
     assert checks["processor"]["status"] == "pass", checks["processor"]
     assert "OCR off" in checks["processor"]["detail"] and "pixel_values" in checks["processor"][
         "detail"]
+
+
+def test_new_tokens_of_audio_code_frames():
+    """generate() of an audio-code model (CSM) returns frames [B, frames, codebooks]: only the
+    new ones after a text prompt, the prompt's frames first after a code prompt; text ids
+    [B, T] count past the prompt (past the start token for an encoder-decoder)."""
+    from types import SimpleNamespace
+
+    import torch
+
+    from tinytrio.check.core import new_token_count
+
+    model = SimpleNamespace(config=SimpleNamespace(is_encoder_decoder=False))
+    text = {"input_ids": torch.zeros(2, 12, dtype=torch.long)}
+    codes = {"input_ids": torch.zeros(2, 5, 32, dtype=torch.long)}
+    assert new_token_count(model, text, torch.zeros(2, 3, 32, dtype=torch.long)) == 3
+    assert new_token_count(model, codes, torch.zeros(2, 8, 32, dtype=torch.long)) == 3
+    assert new_token_count(model, text, torch.zeros(2, 15, dtype=torch.long)) == 3
+    model.config.is_encoder_decoder = True
+    assert new_token_count(model, text, torch.zeros(2, 4, dtype=torch.long)) == 3

@@ -95,6 +95,16 @@ def generated_ids(model, inputs: dict, out, **kwargs):
         return model.generate(**inputs, **kwargs, return_dict_in_generate=True).sequences
 
 
+def new_token_count(model, inputs: dict, out) -> int:
+    """Positions generate() added: to [B, T] text ids (the prompt included, an encoder-decoder's
+    from its start token), or frames of audio codes [B, frames, codebooks] (CSM's generate
+    returns only the new frames after a text prompt, the prompt's frames after a code prompt)."""
+    ids = inputs.get("input_ids")
+    if out.dim() == 3 and not out.is_floating_point():
+        return out.shape[1] - (ids.shape[1] if ids is not None and ids.dim() == 3 else 0)
+    return out.shape[-1] - (1 if model.config.is_encoder_decoder else ids.shape[-1])
+
+
 def first_tensor(out):
     import torch
 

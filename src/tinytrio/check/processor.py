@@ -21,7 +21,7 @@ import inspect
 import json
 
 from .basic import TOKENIZER_FILES
-from .core import Ctx, Skip, generated_ids, quiet
+from .core import Ctx, Skip, generated_ids, new_token_count, quiet
 
 PROCESSOR_FILES = ("processor_config.json", "preprocessor_config.json")
 MAX_NEW_TOKENS = 3
@@ -221,7 +221,7 @@ def _chat(ctx: Ctx, proc, kind: str) -> str:
         with torch.no_grad():
             out = ctx.model.generate(**inputs, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
     out = generated_ids(ctx.model, inputs, out, max_new_tokens=MAX_NEW_TOKENS, do_sample=False)
-    new = out.shape[-1] - (1 if ctx.model.config.is_encoder_decoder else inputs["input_ids"].shape[-1])
+    new = new_token_count(ctx.model, inputs, out)
     if new < 1:
         raise AssertionError("generate produced no new token")
     return (f"{how} with {what} -> {inputs['input_ids'].shape[-1]} tokens "

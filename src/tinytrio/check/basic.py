@@ -142,10 +142,11 @@ def check_generate(ctx: Ctx) -> str:
     if not ctx.model.can_generate():
         raise Skip("not a generative model")
     from ..model.inputs import ONE_STEP_DECODERS
+    from ..model.media_av import room_to_generate
 
     # on copies: some generate() write into their inputs (BLIP sets input_ids[:, 0] to bos), and
     # the later checks compare against the reference forward on ctx.inputs
-    inputs = copied(ctx.inputs)
+    inputs = room_to_generate(ctx.model.config, copied(ctx.inputs), 3)
     if "decoder_input_ids" in inputs and any(  # a transducer generates from its start token
             a in inspect.signature(ctx.model.forward).parameters for a in ONE_STEP_DECODERS):
         inputs["decoder_input_ids"] = inputs["decoder_input_ids"][:, :1]

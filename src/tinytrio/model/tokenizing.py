@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import OptionError
 from . import pairing
+from . import registry as R
 
 STANDARD = frozenset(pairing.SPECIAL_ATTRS)
 
@@ -46,6 +47,7 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
         tok = T.tokenizer_from_source(hub_snapshot(choice, _TOKENIZER_PATTERNS), vocab)
     tok.placeholder_names = {**_processor_names(original), **_list_names(original)}
     _ensure_ids_exist(original, tok)
+    _pin_ids(original, tok)
     from ..processors import prepare_tokenizer
 
     # the processor's named tokens and load-time additions
@@ -185,6 +187,19 @@ def _ensure_ids_exist(config: dict, tok) -> None:
             missing.append(_name(tok, key))
     if missing:
         tok.tokenizer.add_tokens(sorted(dict.fromkeys(missing)), special_tokens=True)
+
+
+def _pin_ids(config: dict, tok) -> None:
+    """Tokens the architecture's code reads by a fixed id (registry.PINNED_TOKEN_IDS) move to
+    the config's id, where the tiny vocab reaches it."""
+    from ..tokenizer.pin import pin_token
+
+    keys = R.PINNED_TOKEN_IDS.get(config.get("model_type"), ())
+    for path, value in pairing.token_id_slots(config):
+        if path[-1] in keys and isinstance(value, int) and not isinstance(value, bool):
+            new = _lookup(tok, path[-1], value)
+            if new is not None and new != value and value < len(tok.tokenizer):
+                pin_token(tok, tok.tokenizer.convert_ids_to_tokens(new), value)
 
 
 def remap_token_ids(d: dict, tok, vocab: int) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 
-from ..processors.registry import PROCESSOR_ARGS
+from ..processors.registry import PRECOMPUTED_AUDIO, PROCESSOR_ARGS
 from .core import Ctx, Skip, quiet
 from .processor import AUDIO_KEYS, _audio, _image, _is_tokenizer, _preprocessor, _side, _tiny
 from .processor import _token
@@ -61,7 +61,14 @@ def forward_through(ctx: Ctx, proc) -> str:
         what.append("an image pair")
     elif ip is not None:
         kwargs["images"] = _image(_side(ctx, ip))
-    if fe is not None:
+    voice = _precomputed(ctx, proc, params)
+    if voice:  # a codec's latents for the voice, the prompt in the processor's own template
+        kwargs.update(voice)
+        kwargs["text"] = [proc.apply_chat_template([{"role": "user", "content": [
+            {"type": "audio"}, {"type": "text", "text": "a tiny test"}]}],
+            add_generation_prompt=True, tokenize=False)]
+        what.append(f"a voice as {next(iter(voice))}, the chat template's prompt")
+    elif fe is not None:
         key = next((k for k in AUDIO_KEYS if k in params), None) or next(iter(params))
         kwargs[key], kwargs["sampling_rate"] = _audio(fe)
     ocr = bool(getattr(ip, "apply_ocr", False)) and "boxes" in params
@@ -70,7 +77,8 @@ def forward_through(ctx: Ctx, proc) -> str:
         kwargs["text"], kwargs["padding"] = [words], True
         kwargs["boxes"] = [[[10 * i, 0, 10 * i + 8, 10] for i in range(len(words))]]
         what.append("words + boxes, OCR off")
-    elif (getattr(call, "tokenizer", None) is not None or _is_tokenizer(call)) and not task:
+    elif (getattr(call, "tokenizer", None) is not None or _is_tokenizer(call)) and not task \
+            and not voice:
         kwargs["text"] = [("images" in kwargs and _token(proc, "image") or "") + "a tiny test"]
         kwargs["padding"] = True
     if not kwargs:
@@ -89,6 +97,23 @@ def forward_through(ctx: Ctx, proc) -> str:
             ctx.model(**inputs)
     return (f"{type(call).__name__}{' (' + ', '.join(what) + ')' if what else ''} -> "
             f"forward({', '.join(inputs)}){_tiny(inputs)}")
+
+
+def _precomputed(ctx: Ctx, proc, params: dict) -> dict:
+    """{argument: [latents]} where the processor takes a codec's latents in place of waveforms
+    (registry.PRECOMPUTED_AUDIO) and holds no audio tokenizer to encode one, as a user passes a
+    checkpoint's voices: 4 frames at the model config's latent width."""
+    import torch
+
+    if getattr(proc, "audio_tokenizer", None) is not None or not getattr(
+            proc, "chat_template", None):
+        return {}
+    for arg, keys in PRECOMPUTED_AUDIO.items():
+        width = next((w for k in keys if isinstance(w := getattr(ctx.model.config, k, None), int)),
+                     None)
+        if arg in params and width:
+            return {arg: [torch.randn(4, width, generator=torch.Generator().manual_seed(0))]}
+    return {}
 
 
 @contextlib.contextmanager

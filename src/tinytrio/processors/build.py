@@ -241,6 +241,8 @@ def _tokenizer_template(tokenizer):
 def fallback_template(proc, model_type: str, objs: dict) -> str | None:
     """A plain chat template that puts the processor's own placeholder where an image, video or
     audio item is (wrapped in vision start/end tokens where the model looks for them)."""
+    if model_type in R.SPEECH_PROMPTS:
+        return speech_template(proc, *R.SPEECH_PROMPTS[model_type]) if proc is not None else None
     strings = token_strings(model_type)
     marks = {}
     for kind, attr in (("image", "image_token"), ("video", "video_token"),
@@ -266,6 +268,23 @@ def fallback_template(proc, model_type: str, objs: dict) -> str | None:
             "{%- elif item['type'] == 'text' -%}{{ item['text'] }}{%- endif -%}"
             "{%- endfor -%}{%- endif -%}{{ '\\n' }}{%- endfor -%}"
             "{%- if add_generation_prompt -%}assistant:{%- endif -%}")
+
+
+def speech_template(proc, voice: tuple[str, ...], close: tuple[str, ...]) -> str:
+    """A speech-prompt template (R.SPEECH_PROMPTS) in the processor's own token strings: a user's
+    audio item is a voice, an assistant's a training target after the closing tokens; the
+    generation prompt closes with them."""
+    def tokens(attrs):
+        return json.dumps("".join(getattr(proc, a, None) or "" for a in attrs))
+
+    end, audio = tokens(close), tokens(("audio_token",))
+    return ("{%- for message in messages -%}{%- if message['content'] is string -%}"
+            "{{ message['content'] }}{%- else -%}{%- for item in message['content'] -%}"
+            "{%- if item['type'] == 'audio' -%}{%- if message['role'] == 'assistant' -%}"
+            f"{{{{ {end} }}}}{{{{ {audio} }}}}{{%- else -%}}{{{{ {tokens(voice)} }}}}{{%- endif -%}}"
+            "{%- elif item['type'] == 'text' -%}{{ item['text'] }}{%- endif -%}"
+            "{%- endfor -%}{%- endif -%}{%- endfor -%}"
+            f"{{%- if add_generation_prompt -%}}{{{{ {end} }}}}{{%- endif -%}}")
 
 
 def prepare_tokenizer(tokenizer, model_type: str, id_strings: dict | None = None) -> None:

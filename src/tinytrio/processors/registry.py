@@ -88,3 +88,18 @@ VIDEO_FRAMES = 4
 # processor check passes them when the processor's __call__ names them. OneFormer's processor
 # raises without a task ("You have to specify the task_input"); "semantic" is its first task.
 PROCESSOR_ARGS: dict[str, object] = {"task_inputs": ["semantic"]}
+
+# Speech-prompt processors that take only prompts their own chat template renders, where the class
+# ships none: model_type -> (processor attributes an audio item writes, attributes that close the
+# prompt). PocketTTS's layout, as its __init__ documents it (Gradium Phonon uses that processor):
+# the voice is [audio_prompt_bos_token] audio_token, the text follows, audio_bos_token ends it;
+# no role names (the text is spoken)
+SPEECH_PROMPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    t: (("audio_prompt_bos_token", "audio_token"), ("audio_bos_token",))
+    for t in ("pocket_tts", "gradium_phonon_tts")}
+
+# Processor-call arguments that take a codec's latents in place of waveforms, for a processor that
+# holds no audio tokenizer to encode a waveform (PocketTTS: a checkpoint's voices/): argument ->
+# the model-config keys of the latent width, first found (Gradium's voices are audio_prompt_dim)
+PRECOMPUTED_AUDIO: dict[str, tuple[str, ...]] = {
+    "audio_prompt_latents": ("audio_prompt_dim", "latent_dim")}

@@ -21,6 +21,10 @@ _SELF_LITERAL = re.compile(
 _CONSTANT = re.compile(r"^([A-Z][A-Z_]*_TOKEN)\s*=\s*[\"']([^\"'\s]+)[\"']", re.M)
 _READS = re.compile(r"tokenizer\.(\w+_token)\b(?!_)")
 _ADDED = re.compile(r"self\.(\w+_token)\.content\b")
+# `getattr(tokenizer, "x_token", None)`: a token the processor reads when the tokenizer has one
+# (PocketTTS's optional voice BOS): named where the config names its id, never invented
+_OPTIONAL_READS = re.compile(r"getattr\(\s*tokenizer\s*,\s*[\"'](\w+_token)[\"']")
+_FROM_TOKENIZER = re.compile(r"self\.(\w+_token)\s*=\s*tokenizer\.(\w+_token)\b(?!_)")
 _ID_OF = re.compile(r"self\.(\w+_token)_id\s*=\s*tokenizer\.convert_tokens_to_ids\(\s*self\.(\w+_token)\s*\)")
 
 
@@ -88,6 +92,21 @@ def id_sources(model_type: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def tokenizer_aliases(model_type: str) -> dict[str, str]:
+    """{attr: tokenizer attr} where the processor's token is a more specific tokenizer token
+    (InternVL, Qianfan-OCR: `self.image_token = tokenizer.context_image_token`): the config's
+    `image_token_id` is that token's id. Gemma-3's `self.image_token = tokenizer.boi_token` is
+    no such name (its config's image token is the soft token)."""
+    return {a: b for a, b in _FROM_TOKENIZER.findall(processor_source(model_type))
+            if a != b and b.endswith("_" + a)}
+
+
+def unnamed_string(attr: str) -> str:
+    """The string of a token the processor reads from the tokenizer but no source names."""
+    return f"<|{attr[:-len('_token')]}|>"
+
+
+@lru_cache(maxsize=None)
 def tokenizer_reads(model_type: str) -> tuple[str, ...]:
     """The `tokenizer.X_token` attributes the processor's source reads."""
     source = processor_source(model_type)
@@ -108,7 +127,13 @@ def name_for(model_type: str | None, key: str) -> str | None:
     attr = attr_for_key(key)
     if not model_type or attr is None:
         return None
-    return token_strings(model_type).get(id_sources(model_type).get(attr, attr))
+    attr = id_sources(model_type).get(attr, attr)
+    strings = token_strings(model_type)
+    other = tokenizer_aliases(model_type).get(attr)
+    if attr in strings or other is None:
+        return strings.get(attr)
+    return strings.get(other) or (unnamed_string(other) if other in tokenizer_reads(
+        model_type) else None)
 
 
 def config_token_names(config: dict) -> dict[str, str]:
@@ -138,7 +163,7 @@ def name_tokens(tokenizer, model_type: str, id_strings: dict | None = None) -> N
             strings[attr] = string
     unnamed = [a for a in tokenizer_reads(model_type) if a not in strings and not _has(tokenizer, a)]
     for attr in unnamed:  # read by the processor, named nowhere: a new special token
-        strings[attr] = f"<|{attr[:-len('_token')]}|>"
+        strings[attr] = unnamed_string(attr)
     # every string the processor reads by attribute, named or not (Emu3's five), must be a token
     new = [strings[a] for a in tokenizer_reads(model_type) if a in strings and not _has(
         tokenizer, a) and strings[a] not in vocab and a not in added_token_attrs(model_type)]
@@ -146,7 +171,9 @@ def name_tokens(tokenizer, model_type: str, id_strings: dict | None = None) -> N
         tokenizer.add_tokens(new, special_tokens=True)
         vocab = tokenizer.get_vocab()
     named = {}
-    for attr in sorted(set(tokenizer_reads(model_type)) | {a for a in strings if a.endswith(
+    reads = set(tokenizer_reads(model_type)) | set(_OPTIONAL_READS.findall(
+        processor_source(model_type)))
+    for attr in sorted(reads | {a for a in strings if a.endswith(
             ("image_token", "video_token", "audio_token", "boi_token", "eoi_token"))}):
         if attr in strings and strings[attr] in vocab and not _has(tokenizer, attr) and \
                 attr not in added_token_attrs(model_type):

@@ -326,6 +326,9 @@ def _generation_config(model, resolved, tok, vocab: int):
         # transformers' T5 default config names no start token; T5 starts decoding from pad
         gen.decoder_start_token_id = gen.pad_token_id if gen.pad_token_id is not None \
             else gen.bos_token_id
+    from .registry_fill import GENERATION_DEFAULTS
+
+    gen.update(**GENERATION_DEFAULTS.get(model.config.model_type, {}))
     return gen
 
 

@@ -5,6 +5,8 @@ apply them during shrinking:
 
 - WIDTH_MULTIPLES: the tiny width must be a multiple of a number the code divides it by
   (LiLT splits hidden_size into 6 layout embeddings), rounded to the nearest such multiple.
+- MIN_HEAD_DIMS: the narrowest head the code works with (CLVP's rotary dim is at least 32): fewer
+  heads at the tiny width.
 - WIDTH_COEFFICIENTS: a float the code multiplies every per-stage width by (EfficientNet's
   `width_coefficient`): the lists scale so that the *built* widths top out at the tiny width.
 - MERGED_WIDTHS: a composite's width that is a part's width times merge_size² (a pixel shuffle
@@ -58,6 +60,19 @@ UNFOLDED_LAYERS = {
     # HRM: num_hidden_layers = per-stack x H_cycles x (L_cycles + 1) cache slots, derived
     "hrm_text": ("num_layers_per_stack", "num_hidden_layers"),
 }
+
+
+# model_type -> the narrowest head its code works with: fewer heads at the tiny width where the
+# default count would make them narrower
+MIN_HEAD_DIMS = {
+    "clvp_encoder": 32,  # its rotary dim is max(projection_dim // (2 x heads), 32) of each head
+}
+
+
+def heads_for_width(d: dict, H: int, A: int) -> int:
+    """The tiny head count A, lowered so each head is at least MIN_HEAD_DIMS wide."""
+    least = MIN_HEAD_DIMS.get(d.get("model_type"))
+    return max(1, min(A, H // least)) if least else A
 
 
 def width_multiple(d: dict, H: int, A: int) -> int:

@@ -3,6 +3,8 @@ them): FILL_NONE, the input image sizes some models need (read by inputs.py) and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 # Keys some default configs leave None although the model cannot be built or run without them:
 # filled in the original before shrinking (the published checkpoints set them).
 FILL_NONE: dict[str, object] = {
@@ -71,8 +73,12 @@ SUBCONFIG_DEFAULTS: dict[str, dict[str, dict]] = {
 }
 
 # Input images (height, width) for models whose config names no image size and whose
-# downsampling leaves too few rows for the head at the default 32 px: model_type -> (h, w).
-INPUT_IMAGE_HW: dict[str, tuple[int, int]] = {
+# downsampling leaves too few rows for the head at the default 32 px: model_type -> (h, w), or
+# a function of the config where the size follows the tiny config.
+INPUT_IMAGE_HW: dict[str, tuple[int, int] | Callable] = {
+    # DepthPro: the image scaled by its smallest ratio must still hold one patch_size crop
+    "depth_pro": lambda c: (round(c.patch_size / min(c.scaled_images_ratios)),) * 2,
+    "tvp": lambda c: (c.max_img_size,) * 2,  # the frames are padded to max_img_size
     # PP-OCR recognisers avg-pool the last feature map by (3, 2): it needs 3 rows. The server /
     # v6 backbones downsample height 16x (the processors' 48 px lines); the bare mobile default
     # is the PP-LCNetV3 det backbone, 32x
@@ -151,4 +157,11 @@ TYPE_DEFAULTS: dict[str, dict] = {
     # names no backbone (cannot build) and takes no size kwargs: timm's own tiny ResNet
     "timm_backbone": {"backbone": "test_resnet"},
     **VISION_TYPE_DEFAULTS,  # PP-OCRv6 detectors, LW-DETR (registry_fill.py)
+}
+
+# Generation settings a model's own generate() needs where the config names none (applied when
+# no published generation_config.json is at hand): model_type -> {key: value}.
+GENERATION_DEFAULTS: dict[str, dict] = {
+    # its generate() reads the speech decoder's `.sequences` (speech_ids is unbound otherwise)
+    "clvp": {"return_dict_in_generate": True},
 }

@@ -22,7 +22,7 @@ from . import registry as R
 from .blocks import channel_multipliers, follow_parts, scale_specs, spec_channels, width_splits
 from .blocks import timm_model_args, vq_top_width
 from .imagegrid import image_token_counts, shrink_image_grid
-from .linked import linked_sizes, width_coefficient, width_multiple
+from .linked import heads_for_width, linked_sizes, width_coefficient, width_multiple
 from .layers import (_apply_layers, _int, _layer_kinds, _per_layer,  # noqa: F401
                      choose_layers, follow_tower_layers)
 from .moe import shrink_experts
@@ -127,6 +127,7 @@ class _Level:
         if heads0 is not None and heads0 < A and H % heads0 == 0 and spec.heads is None:
             A = heads0
         H = width_multiple(d, H, A)  # a width the code divides (LiLT's 6 layout embeddings)
+        A = A if spec.heads is not None else heads_for_width(d, H, A)  # CLVP: 32-wide heads
         if H % A:
             raise OptionError(f"--hidden-size {H} is not divisible by --heads {A}; "
                               f"heads must divide the hidden size")

@@ -166,3 +166,14 @@ def test_feature_extractor_sizes_shared_with_the_model_follow_it():
     t = Target.of({"model_in_channels": 64}, {"model_in_channels": 8})
     out = shrink_feature_extractor({"model_in_channels": 64, "hop_length": 256}, t)
     assert out["model_in_channels"] == 8 and out["hop_length"] == 256
+
+
+def test_feature_extractor_mode_follows_the_model_switch():
+    """CLAP: the extractor's "fusion" truncation (4 crops as channels) only where the tiny model
+    has enable_fusion; an unfused model gets "rand_trunc", a fused one keeps fusion."""
+    fe = {"feature_size": 64, "truncation": "fusion", "hop_length": 480}
+    for fused, mode in ((False, "rand_trunc"), (True, "fusion")):
+        tiny = {"audio_config": {"model_type": "clap_audio_model", "enable_fusion": fused,
+                                 "num_mel_bins": 64}}
+        assert shrink_feature_extractor(fe, Target.of(tiny, tiny))["truncation"] == mode
+    assert "truncation" not in shrink_feature_extractor({"feature_size": 80}, Target.of(tiny, tiny))

@@ -25,6 +25,12 @@ TOKEN_STRINGS: dict[str, dict[str, str]] = {
 # Sizes a feature extractor repeats from the model config by the same key: they follow the tiny
 # model's value. UnivNet's extractor draws the generator's noise with model_in_channels channels.
 SHARED_SIZES = ("model_in_channels",)
+# Feature-extractor modes only a model with a config switch on reads: extractor key -> (config
+# switch, the mode it needs, the mode otherwise). CLAP's "fusion" truncation stacks 4 crops as
+# channels, which only an enable_fusion model takes; unfused checkpoints publish "rand_trunc".
+SWITCHED_MODES: dict[str, tuple[str, str, str]] = {
+    "truncation": ("enable_fusion", "fusion", "rand_trunc"),
+}
 
 # Processors that refuse a media placeholder not wrapped in their own start / end tokens (the
 # fallback chat template wraps it in those): model_type -> (start attr, end attr) on the processor.

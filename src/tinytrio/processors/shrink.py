@@ -71,6 +71,7 @@ class Target:
     strategy: str | None = None       # vision_feature_select_strategy
     hw0: tuple | None = None          # the original [h, w] image size, where not square
     shared: tuple = ()                # (key, tiny value) of R.SHARED_SIZES the model config holds
+    switches: tuple = ()              # (switch, tiny value) of R.SWITCHED_MODES' config switches
 
     @classmethod
     def of(cls, original: dict, tiny: dict) -> "Target":
@@ -105,7 +106,9 @@ class Target:
                    tokens, mel if _int(mel) else None, pos if _int(pos) else None,
                    pos0 if _int(pos0) else None, strategy if isinstance(strategy, str) else None,
                    _hw(_find(original, "image_size")),
-                   tuple((k, tiny[k]) for k in R.SHARED_SIZES if _int(tiny.get(k))))
+                   tuple((k, tiny[k]) for k in R.SHARED_SIZES if _int(tiny.get(k))),
+                   tuple((sw, v) for sw, _, _ in R.SWITCHED_MODES.values()
+                         if isinstance(v := _find(tiny, sw, audio), bool)))
 
 
 def _hw(v: Any) -> tuple | None:
@@ -178,6 +181,10 @@ def shrink_feature_extractor(d: dict, t: Target) -> dict:
         out["feature_size"] = t.mel_bins
     if t.mel_bins and _int(d.get("num_mel_bins")):
         out["num_mel_bins"] = t.mel_bins
+    for key, (switch, mode, other) in R.SWITCHED_MODES.items():
+        on = dict(t.switches).get(switch)
+        if on is not None and d.get(key) in (mode, other):
+            out[key] = mode if on else other
     frames0 = d.get("nb_max_frames")
     if t.audio_positions and _int(frames0) and _int(d.get("hop_length")):
         frames = R.FRAMES_PER_POSITION * t.audio_positions

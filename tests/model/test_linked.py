@@ -34,6 +34,9 @@ def test_pixel_shuffled_width_follows_the_tower():
     tiny, _ = shrink_config(default("muse_glimmer"))
     vision = tiny["vision_config"]
     assert tiny["out_hidden_size"] == vision["hidden_size"] * vision["merge_size"] ** 2
+    llama4, _ = shrink_config(default("llama4"))  # within one level, by a float shuffle ratio
+    vision = llama4["vision_config"]
+    assert vision["intermediate_size"] == vision["hidden_size"] / vision["pixel_shuffle_ratio"] ** 2
 
 
 def test_folded_layer_count_is_read_back_per_stack():

@@ -10,7 +10,8 @@ apply them during shrinking:
 - WIDTH_COEFFICIENTS: a float the code multiplies every per-stage width by (EfficientNet's
   `width_coefficient`): the lists scale so that the *built* widths top out at the tiny width.
 - MERGED_WIDTHS: a composite's width that is a part's width times merge_size² (a pixel shuffle
-  folds merge x merge patches into the channels): it follows the tiny part.
+  folds merge x merge patches into the channels): it follows the tiny part. SHUFFLED_WIDTHS: the
+  same within one level, by a float shuffle ratio (hidden_size / ratio²).
 - AXIAL_SHAPES: factors whose product is the only length the model trains on (Reformer): capped,
   and the training inputs are that long (train_length).
 - UNFOLDED_LAYERS: a config class that rewrites num_hidden_layers from a per-stack count: the
@@ -48,6 +49,13 @@ MERGED_WIDTHS = {
     # the vision tower pixel-shuffles 2 x 2 patches into 4 x its width before the projector
     ("muse_glimmer", "out_hidden_size"): "vision_config",
     ("muse_spark", "out_hidden_size"): "vision_config",
+}
+
+# (model_type, key) -> the float ratio whose pixel shuffle makes it hidden_size / ratio² wide
+SHUFFLED_WIDTHS = {
+    # Llama-4's vision adapter: fc1 reads the pixel-shuffled patches (1408 / 0.5² = 5632), which
+    # the config names intermediate_size although it is no FFN width
+    ("llama4_vision_model", "intermediate_size"): "pixel_shuffle_ratio",
 }
 
 # lists of factors whose product is the one length the model trains on -> the cap of each factor
@@ -112,6 +120,11 @@ def merged_widths(d: dict) -> None:
         if d.get("model_type") == mt and _int(d.get(key)) and isinstance(sub, dict) and \
                 _int(sub.get("hidden_size")) and _int(sub.get("merge_size")):
             d[key] = sub["hidden_size"] * sub["merge_size"] ** 2
+    for (mt, key), ratio in SHUFFLED_WIDTHS.items():
+        r = d.get(ratio)
+        if d.get("model_type") == mt and _int(d.get(key)) and _int(d.get("hidden_size")) and \
+                isinstance(r, float) and 0 < r < 1:
+            d[key] = round(d["hidden_size"] / r ** 2)
 
 
 def linked_sizes(d: dict) -> None:

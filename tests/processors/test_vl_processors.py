@@ -33,3 +33,13 @@ def test_pyramid_tower_side_and_pooled_token(tmp_path):
     assert (t.image_side, t.tokens) == (4 * 32, 4 * 4 + 1)
     entry = check_model(out, raise_on_fail=False)["checks"]["processor"]
     assert entry["status"] == "pass" and "(17 image tokens)" in entry["detail"], entry
+
+
+def test_processor_token_named_by_a_more_specific_tokenizer_token():
+    """Qianfan-OCR's processor: `self.image_token = tokenizer.context_image_token`: the config's
+    image_token_id is that token; Gemma-3's `image_token = tokenizer.boi_token` is no alias."""
+    from tinytrio.processors.tokens import name_for, tokenizer_aliases
+
+    assert tokenizer_aliases("qianfan_ocr") == {"image_token": "context_image_token"}
+    assert name_for("qianfan_ocr", "image_token_id") == "<|context_image|>"
+    assert tokenizer_aliases("gemma3") == {}

@@ -28,6 +28,15 @@ def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
             side = max(1, round(math.sqrt(v) * grid / grid0))
             side = max(s for s in range(1, side + 1) if grid % s == 0)
             d[key] = side * side
+    for key in R.PATCH_COUNT_DICTS:
+        table = d.get(key)  # (keys are strings once saved as JSON)
+        if not isinstance(table, dict) or not table or not all(
+                str(x).isdigit() and int(x) > 0 for kv in table.items() for x in kv):
+            continue
+        top, full = max(int(v) for v in table.values()), max(int(k) for k in table)
+        # the largest key is the tower's full image (its default config may be a different tower)
+        d[key] = {str(max(1, round(math.sqrt(int(k) / full) * grid)) ** 2):
+                  max(1, int(v) * min(top, R.DEFAULTS["queries"]) // top) for k, v in table.items()}
 
 
 def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
@@ -36,6 +45,11 @@ def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
     key = next((k for k in d if family(k) == "image"), "image_size")
     size, patch = d.get(key), d.get("patch_size")  # LayoutLMv3 names it input_size
     if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
+        # a square [p, p] patch of a square image is a patch of side p (InternViT's [14, 14]);
+        # Hiera's [7, 7] is a conv kernel at another stride (patch_stride), not a patch
+        if isinstance(patch, list) and len(set(patch)) == 1 and _int(patch[0]) and \
+                size[0] == size[1] and "patch_stride" not in d:
+            patch = patch[0]
         size = max(size)
     if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
         if _int(size) and not _int(patch):  # a list stays a list (Hiera: [224, 224])

@@ -177,3 +177,14 @@ def test_feature_extractor_mode_follows_the_model_switch():
                                  "num_mel_bins": 64}}
         assert shrink_feature_extractor(fe, Target.of(tiny, tiny))["truncation"] == mode
     assert "truncation" not in shrink_feature_extractor({"feature_size": 80}, Target.of(tiny, tiny))
+
+
+def test_a_second_towers_size_follows_that_tower():
+    """DeepSeek-VL hybrid: `high_res_size` resizes for `high_res_vision_config` (SAM, 1024 px)."""
+    tiny = {"vision_config": {"image_size": 32, "patch_size": 16},
+            "high_res_vision_config": {"image_size": 64, "patch_size": 16}}
+    t = Target.of(tiny, tiny)
+    out = shrink_image_processor({"size": {"height": 384, "width": 384},
+                                  "high_res_size": {"height": 1024, "width": 1024}}, t)
+    assert out["size"] == {"height": 32, "width": 32}
+    assert out["high_res_size"] == {"height": 64, "width": 64}

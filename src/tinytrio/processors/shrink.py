@@ -26,6 +26,9 @@ from . import registry as R
 EDGE_KEYS = ("height", "width", "shortest_edge", "longest_edge", "max_height", "max_width")
 SIZE_KEYS = ("size", "crop_size", "max_image_size", "image_size", "tile_size", "pad_size")
 AREA_KEYS = ("min_pixels", "max_pixels")
+# a second tower's config (DeepSeek-VL hybrid's high_res_vision_config, a SAM at 1024 px): the
+# image processor's `<prefix>_size` resizes for it
+TOWER = "_vision_config"
 
 
 def _find(d: dict, key: str, prefer: tuple[str, ...] = ("vision_config",)) -> Any:
@@ -72,6 +75,7 @@ class Target:
     hw0: tuple | None = None          # the original [h, w] image size, where not square
     shared: tuple = ()                # (key, tiny value) of R.SHARED_SIZES the model config holds
     switches: tuple = ()              # (switch, tiny value) of R.SWITCHED_MODES' config switches
+    towers: tuple = ()                # (prefix, side) of each `<prefix>_vision_config` tower
 
     @classmethod
     def of(cls, original: dict, tiny: dict) -> "Target":
@@ -108,7 +112,9 @@ class Target:
                    _hw(_find(original, "image_size")),
                    tuple((k, tiny[k]) for k in R.SHARED_SIZES if _int(tiny.get(k))),
                    tuple((sw, v) for sw, _, _ in R.SWITCHED_MODES.values()
-                         if isinstance(v := _find(tiny, sw, audio), bool)))
+                         if isinstance(v := _find(tiny, sw, audio), bool)),
+                   tuple((k[:-len(TOWER)], s) for k, v in tiny.items() if k.endswith(TOWER)
+                         and isinstance(v, dict) and (s := _side(v.get("image_size")))))
 
 
 def _hw(v: Any) -> tuple | None:
@@ -146,8 +152,11 @@ def shrink_image_processor(d: dict, t: Target) -> dict:
     """An image (or video) processor dict at the tiny model's image size."""
     out = dict(d)
     side = t.image_side
+    towers = dict(t.towers)
     for key, value in d.items():
-        if key in SIZE_KEYS and side:
+        if key.endswith("_size") and key[:-len("_size")] in towers:
+            out[key] = _edges(value, towers[key[:-len("_size")]])
+        elif key in SIZE_KEYS and side:
             out[key] = _edges(value, side)
         elif key in AREA_KEYS and _int(value) and side:
             out[key] = min(value, side * side) if key == "min_pixels" else side * side

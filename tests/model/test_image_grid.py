@@ -30,3 +30,26 @@ def test_square_patch_list_is_a_patch_side():
     assert side[0] == side[1] and side[0] % 14 == 0
     grid = side[0] // 14
     assert tiny["image_seq_length"] == (grid // 2) ** 2
+
+
+def test_granite4_vision_deepstack_windows_and_pinpoints():
+    """Granite-4 Vision: the filled deepstack map's [vision, decoder] pairs index the tiny towers,
+    spatial_target_layers the tiny decoder; the Q-Former window "4/8" divides the tiny grid; the
+    default's pinpoints (336 px for a 224 px tower) become whole tiles of the tiny tower."""
+    from transformers import CONFIG_MAPPING
+
+    from tinytrio.model.classes import complete_defaults
+
+    original = CONFIG_MAPPING["granite4_vision"]().to_dict()
+    complete_defaults(original)
+    tiny, _ = shrink_config(original)
+    nv = tiny["vision_config"]["num_hidden_layers"]
+    nt = tiny["text_config"]["num_hidden_layers"]
+    assert len(tiny["deepstack_layer_map"]) == 4
+    assert all(-nv <= v <= nv and 0 <= t < nt for v, t in tiny["deepstack_layer_map"])
+    assert all(0 <= t < nt for t in tiny["spatial_target_layers"])
+    grid = tiny["vision_config"]["image_size"] // tiny["vision_config"]["patch_size"]
+    q, w = map(int, tiny["downsample_rate"].split("/"))
+    assert q * 2 == w and grid % w == 0
+    side = tiny["vision_config"]["image_size"]
+    assert all(x % side == 0 for p in tiny["image_grid_pinpoints"] for x in p)

@@ -188,3 +188,10 @@ def test_a_second_towers_size_follows_that_tower():
                                   "high_res_size": {"height": 1024, "width": 1024}}, t)
     assert out["size"] == {"height": 32, "width": 32}
     assert out["high_res_size"] == {"height": 64, "width": 64}
+
+
+def test_none_processor_kwargs_take_the_configs_string():
+    """Granite-4 Vision's processor: downsample_rate=None means the model's ("2/4" when tiny)."""
+    tiny = {"downsample_rate": "2/4", "vision_config": {"image_size": 128, "patch_size": 32}}
+    out = shrink_processor_kwargs({"downsample_rate": None}, Target.of(tiny, tiny), tiny)
+    assert out["downsample_rate"] == "2/4"

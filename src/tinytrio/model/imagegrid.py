@@ -16,8 +16,12 @@ def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
     grid0, grid = grids[0]
     pins = d.get("image_grid_pinpoints")
     if isinstance(pins, list) and all(isinstance(p, list) and len(p) == 2 for p in pins):
-        # any-resolution grids are in pixels of the vision tower's image size: follow it
-        d["image_grid_pinpoints"] = [[max(1, x * grid // grid0) for x in p] for p in pins]
+        # any-resolution grids are in pixels of the vision tower's image size: follow it, in
+        # whole tiles of the tiny tower (Granite-4 Vision's default pins 336 px for a 224 px tower)
+        side = next((v["image_size"] for v in d.values() if isinstance(v, dict)
+                     and _int(v.get("image_size"))), None)
+        d["image_grid_pinpoints"] = [[max(1, round(x * grid / grid0 / side)) * side if side
+                                      else max(1, x * grid // grid0) for x in p] for p in pins]
     for key in R.IMAGE_TOKEN_COUNTS:
         v = d.get(key)
         if not _int(v) or v <= 0:
@@ -28,6 +32,14 @@ def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
             side = max(1, round(math.sqrt(v) * grid / grid0))
             side = max(s for s in range(1, side + 1) if grid % s == 0)
             d[key] = side * side
+    for key in R.WINDOW_FRACTIONS:
+        q, _, w = str(d.get(key)).partition("/")
+        if q.isdigit() and w.isdigit() and int(w) > 0 and grid % int(w):
+            q, w = int(q), int(w)
+            k = next((k for k in range(2, w + 1) if q % k == 0 and w % k == 0 and
+                      grid % (w // k) == 0), None)
+            if k is not None:
+                d[key] = f"{q // k}/{w // k}"
     for key in R.PATCH_COUNT_DICTS:
         table = d.get(key)  # (keys are strings once saved as JSON)
         if not isinstance(table, dict) or not table or not all(

@@ -189,6 +189,18 @@ def follow_tower_layers(d: dict, path: str, counts: dict) -> None:
             if not (isinstance(idx, list) and idx and all(_int(i) for i in idx)):
                 continue
             sub[key] = _follow(idx, n0, n)
+    for key, towers in R.PAIR_LAYER_KEYS.items():
+        pairs = d.get(key)
+        if not (isinstance(pairs, list) and pairs and all(
+                isinstance(p, list) and len(p) == len(towers) and all(_int(i) for i in p)
+                for p in pairs)):
+            continue
+        columns = [[p[c] for p in pairs] for c in range(len(towers))]
+        for c, tower in enumerate(towers):
+            n0, n = counts.get(f"{path}.{tower}" if path else tower, (None, None))
+            if n0 and n0 > n:
+                columns[c] = _follow(columns[c], n0, n)
+        d[key] = [list(p) for p in zip(*columns)]
 
 
 def _follow(idx: list[int], n0: int, n: int) -> list[int]:

@@ -145,12 +145,9 @@ def call_getter(getter, ctx: Ctx, skip: tuple[str, ...], fill_required: bool = F
 def _count_image_tokens(ctx: Ctx) -> int:
     """Ask the model itself, else the layout or the config, how many tokens one image becomes."""
     config = ctx.config
-    counted = ctx.tokens_per_image
-    for key in ("image_seq_length", "mm_tokens_per_image", "num_image_tokens", "latent_query_num"):
-        v = _get((config, _text_config(config)), key)
-        if isinstance(v, int) and v > 0 and counted is None:
-            counted = v
-            break
+    counted = ctx.tokens_per_image or next((v for key in ("image_seq_length", "mm_tokens_per_image",
+        "num_image_tokens", "latent_query_num") if isinstance(v := _get((config, _text_config(
+            config)), key), int) and v > 0), None)
     getter = next(feature_getters(ctx, ("get_image_features", "get_video_features")), None)
     if getter is None:
         return counted or 1
@@ -160,6 +157,8 @@ def _count_image_tokens(ctx: Ctx) -> int:
         return counted or 1
     if hasattr(feats, "pooler_output") and feats.pooler_output is not None:
         feats = feats.pooler_output
+    elif getattr(feats, "deepstack_features", None):  # Granite-4 Vision: [(layer, [per image])]
+        feats = feats.deepstack_features[0][1]
     elif hasattr(feats, "last_hidden_state"):
         feats = feats.last_hidden_state
     if isinstance(feats, (list, tuple)):

@@ -185,7 +185,11 @@ TIED_KINDS = {("zamba", "layers_block_type"): "hybrid"}
 # the kept layers' kinds
 RUN_LENGTH_LAYERS = ("attention_types",)
 # layer-index keys kept beside the tower whose layers they name -> that tower's sub-config key
-TOWER_LAYER_KEYS = {"vision_feature_layer": "vision_config"}  # Molmo2: in adapter_config
+TOWER_LAYER_KEYS = {"vision_feature_layer": "vision_config",  # Molmo2: in adapter_config
+                    "spatial_target_layers": "text_config"}  # Granite-4 Vision: decoder layers
+# lists of index pairs, each entry naming a layer of its own tower: Granite-4 Vision's
+# [vision layer, decoder layer] pairs (a vision layer's features go into a decoder layer)
+PAIR_LAYER_KEYS = {"deepstack_layer_map": ("vision_config", "text_config")}
 # hidden-state indices (0 = the embeddings) into the stack of their own level: clamped to it
 HIDDEN_STATE_INDICES = ("vision_feature_layer", "select_layer")
 # layer-index lists whose length is a contract (Mllama concatenates each listed layer's output):
@@ -283,6 +287,9 @@ IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_toke
 # values shrink to at most DEFAULTS["queries"] in their ratio.
 # Aria's projector looks its learned queries up by the tower's patch count (4900 -> 256 queries).
 PATCH_COUNT_DICTS = ("projector_patch_to_query_dict",)
+# "q/w" strings: queries per side of a window of w patches per side, w a divisor of the grid; both
+# shrink by a common factor until w divides the tiny grid (Granite-4 Vision's Q-Former "4/8")
+WINDOW_FRACTIONS = ("downsample_rate",)
 
 # Width lists whose first entry is a width fixed in the modeling code, not read from the config:
 # the entry is kept when the rest of the list is scaled. (model_type, key) -> reason.

@@ -31,6 +31,8 @@ FILL_NONE: dict[str, object] = {
     "scale_factor_list": [1, 2, 4, 8], "kernel_list": [3, 2, 2],
     "video_token_index": 32001,  # InstructBLIP-Video: None by default; the vicuna checkpoints'
                                  # placeholder after the 32000 text tokens and the pad
+    # Granite-4 Vision: None by default (the model cannot be built); granite-vision-4.1's
+    "deepstack_layer_map": [[-19, 9], [-13, 6], [-7, 3], [-1, 0]], "downsample_rate": "4/8",
     "vision_config": {},  # Gemma-4 family: the optional vision tower is None by default although
                           # image_token_id is set and the checkpoints have one: the config's default
 }
@@ -164,4 +166,10 @@ TYPE_DEFAULTS: dict[str, dict] = {
 GENERATION_DEFAULTS: dict[str, dict] = {
     # its generate() reads the speech decoder's `.sequences` (speech_ids is unbound otherwise)
     "clvp": {"return_dict_in_generate": True},
+}
+# The token an encoder-decoder's decoding starts from where the config names no start token (the
+# default is pad, as T5's): model_type -> the generation config's key holding it.
+DECODER_START_KEYS: dict[str, str] = {
+    # its forward and processor start every channel from bos; generate drops leading pads (= none left)
+    "dia": "bos_token_id",
 }

@@ -228,7 +228,7 @@ def shrink_processor_kwargs(d: dict, t: Target, tiny: dict) -> dict:
             out[key] = t.strategy
         elif (value is None or _int(value)) and not key.endswith(("_token_id", "_token_index")):
             # None defaults mean "the model's": BLIP-2's num_query_tokens adds no image tokens
-            tiny_value = _find(tiny, key)
-            if _int(tiny_value):
+            tiny_value = _find(tiny, key)  # (Granite-4 Vision's downsample_rate "2/4": a string)
+            if _int(tiny_value) or (value is None and isinstance(tiny_value, str)):
                 out[key] = tiny_value
     return out

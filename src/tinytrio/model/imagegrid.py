@@ -65,7 +65,8 @@ def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
         size = max(size)
     if not _int(size) or not _int(patch) or patch <= 0 or size < patch:
         if _int(size) and not _int(patch):  # a list stays a list (Hiera: [224, 224])
-            d[key] = [min(size, 32)] * 2 if size != d[key] else min(size, 32)
+            cap = R.UNPATCHED_SIDE.get(d.get("model_type"), 32)
+            d[key] = [min(size, cap)] * 2 if size != d[key] else min(size, cap)
         return None
     grid0 = size // patch
     merge = max(d.get("spatial_merge_size") or 1, d.get("merge_size") or 1)

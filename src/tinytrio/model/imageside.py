@@ -18,7 +18,8 @@ from .._values import is_int as _int
 # embeddings are viewed as; the trackers' memory attention rotates over the last one.
 IMAGE_FRACTIONS = ("backbone_feature_sizes", "memory_attention_rope_feat_sizes",
                    "memory_attention_rope_k_sizes",  # EdgeTAM: the memory's pooling windows
-                   "low_res_mask_size")  # SAM-3 video: the detector's masks, at side / 3.5
+                   "low_res_mask_size",  # SAM-3 video: the detector's masks, at side / 3.5
+                   "visual_prompt_size")  # TVP: the frame pad's width, inside max_img_size
 # Counts that are the product of such a list (count key -> list key). EdgeTAM's 2-D perceiver
 # pools the memory map into one latent per window: sqrt(latents) windows per side.
 WINDOW_COUNTS = {"perceiver_resampler_num_latents_2d": "memory_attention_rope_k_sizes"}
@@ -62,8 +63,10 @@ def _scaled(value, s0: int, s: int):
 
 def follow_image_side(original: dict, tiny: dict) -> None:
     levels = list(_levels(original, tiny))
-    patched = [(s0, _side(t[k])) for o, t in levels for k, s0 in _image_keys(o, t)
-               if _int(o.get("patch_size")) and s0 >= o["patch_size"] and _side(t[k])]
+    sides = [(s0, _side(t[k]), _int(o.get("patch_size")) and s0 >= o["patch_size"])
+             for o, t in levels for k, s0 in _image_keys(o, t) if _side(t[k])]
+    # the patched level sets the side; without one, an unpatched side that was capped (TVP)
+    patched = [(s0, s) for s0, s, p in sides if p] or [(s0, s) for s0, s, _ in sides if s < s0]
     if not patched:
         return
     s0, s = patched[0]
@@ -71,6 +74,9 @@ def follow_image_side(original: dict, tiny: dict) -> None:
         for key, side0 in _image_keys(o, t):
             if side0 == s0 and not _int(o.get("patch_size")):
                 t[key] = [s, s] if isinstance(t[key], list) else s
+        if o.get("patch_size") == s0 and not any(_image_keys(o, t)):
+            t["patch_size"] = s  # DepthPro tiles its image into patch_size crops, each a whole
+            # image of its ViT encoders: the crop follows their tiny side
         for key in IMAGE_FRACTIONS:
             if isinstance(o.get(key), list) or _int(o.get(key)):
                 t[key] = _scaled(o[key], s0, s)

@@ -18,7 +18,7 @@ import torch
 
 from .args import ARGS, COMPANIONS, LATE
 from .registry import FIXED_OUTPUT_POSITIONS
-from .registry_fill import INPUT_IMAGE_HW
+from .registry_fill import INPUT_BATCH_ONE, INPUT_IMAGE_HW
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
 from .media_av import code_decoder, has_audio_tower, place_audio_tokens
 
@@ -151,7 +151,9 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
     """Keyword arguments for `model(**inputs)`; with labels=True, also what a loss needs."""
     params = inspect.signature(model.forward).parameters
     names = _wanted(model, params)
-    layout = getattr(model, "_tinytrio_layout", None)
+    single = INPUT_BATCH_ONE.get(model.config.model_type)
+    batch = 1 if single is not None else batch
+    layout = getattr(model, "_tinytrio_layout", single)
     if layout is None:
         layouts = list(_layouts(names, params, model))
         layout = layouts[0]

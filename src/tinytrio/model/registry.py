@@ -186,7 +186,9 @@ TIED_KINDS = {("zamba", "layers_block_type"): "hybrid"}
 RUN_LENGTH_LAYERS = ("attention_types",)
 # layer-index keys kept beside the tower whose layers they name -> that tower's sub-config key
 TOWER_LAYER_KEYS = {"vision_feature_layer": "vision_config",  # Molmo2: in adapter_config
-                    "spatial_target_layers": "text_config"}  # Granite-4 Vision: decoder layers
+                    "spatial_target_layers": "text_config",  # Granite-4 Vision: decoder layers
+                    # DepthPro: the patch encoder layers whose outputs its fusion stage reads
+                    "intermediate_hook_ids": "patch_model_config"}
 # lists of index pairs, each entry naming a layer of its own tower: Granite-4 Vision's
 # [vision layer, decoder layer] pairs (a vision layer's features go into a decoder layer)
 PAIR_LAYER_KEYS = {"deepstack_layer_map": ("vision_config", "text_config")}
@@ -287,6 +289,9 @@ IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_toke
 # values shrink to at most DEFAULTS["queries"] in their ratio.
 # Aria's projector looks its learned queries up by the tower's patch count (4900 -> 256 queries).
 PATCH_COUNT_DICTS = ("projector_patch_to_query_dict",)
+# An image side without a patch size is capped at 32 px, or at this for a model_type whose
+# downsampling needs more: TVP's ResNet grid (32x) is max-pooled 2x again, which needs >= 64 px
+UNPATCHED_SIDE: dict[str, int] = {"tvp": 64}
 # "q/w" strings: queries per side of a window of w patches per side, w a divisor of the grid; both
 # shrink by a common factor until w divides the tiny grid (Granite-4 Vision's Q-Former "4/8")
 WINDOW_FRACTIONS = ("downsample_rate",)
@@ -328,6 +333,9 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     # HunyuanOCR's tower: a learned (max_image_size / patch)² grid, interpolated to each image
     ("hunyuan_vl_vision", "max_image_size"): "image",
     ("tvp", "max_img_size"): "image",  # the side its visual prompter (frame pad) is built for
+    # DepthPro: the widths its encoder features are upsampled at, per scale and per hook
+    ("depth_pro", "scaled_images_feature_dims"): "width",
+    ("depth_pro", "intermediate_feature_dims"): "width",
     # Qwen3-Omni: the audio tower projects to the text width; its features replace audio tokens
     ("qwen3_omni_moe_audio_encoder", "output_dim"): "width",
     ("ovis2_vision", "vocab_size"): "codebook",  # Ovis2's visual words: a table, not text ids

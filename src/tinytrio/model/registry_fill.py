@@ -90,6 +90,12 @@ INPUT_IMAGE_HW: dict[str, tuple[int, int] | Callable] = {
     "uvdoc": (64, 64),
 }
 
+# Models whose forward runs on one sample at a time: model_type -> their input layout, given, not
+# probed (at batch 1 a wrong layout can broadcast and run). TVP views its column position
+# embeddings (width, hidden) as (batch, 1, width, hidden), which holds only for batch 1; its
+# frames are a video (a [1, C, H, W] image would broadcast against its 48-frame prompt).
+INPUT_BATCH_ONE: dict[str, dict] = {"tvp": {"image": "video"}}
+
 # timm towers (TimmWrapper, Gemma-3n's vision tower) take their sizes from the timm architecture
 # named in `architecture`, not from config keys: the tiny tower passes `model_args` (kwargs of
 # timm.create_model) that shrink that architecture. Applied only where model_args is unset.

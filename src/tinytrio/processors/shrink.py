@@ -81,8 +81,8 @@ class Target:
     def of(cls, original: dict, tiny: dict) -> "Target":
         patch = _side(_find(tiny, "patch_size"))
         merge = _side(_find(tiny, "spatial_merge_size")) or _side(_find(tiny, "merge_size"))
-        side = _side(_find(tiny, "image_size"))
-        side0 = _side(_find(original, "image_size"))
+        side = _side(_find(tiny, "image_size")) or _named_side(tiny)
+        side0 = _side(_find(original, "image_size")) or _named_side(original)
         stride = _find(tiny, "patch_stride")
         if side is None and isinstance(stride, list) and stride and all(_int(x) for x in stride):
             patch = math.prod(stride)  # a pyramid tower (DaViT, CvT): one token per total stride
@@ -115,6 +115,12 @@ class Target:
                          if isinstance(v := _find(tiny, sw, audio), bool)),
                    tuple((k[:-len(TOWER)], s) for k, v in tiny.items() if k.endswith(TOWER)
                          and isinstance(v, dict) and (s := _side(v.get("image_size")))))
+
+
+def _named_side(d: dict) -> int | None:
+    """The image side a model names otherwise (registry ARCH_KEYS "image": TVP's max_img_size)."""
+    return next((_side(d[k]) for (mt, k), fam in MR.ARCH_KEYS.items()
+                 if fam == "image" and mt == d.get("model_type") and k in d), None)
 
 
 def _hw(v: Any) -> tuple | None:

@@ -129,6 +129,9 @@ def check_processor(ctx: Ctx) -> str:
     from .pipeline import pipeline_task
 
     proc = _load(ctx)
+    if _needs_mistral_common(proc):
+        raise Skip("this processor's chat path runs only through mistral-common's tokenizer "
+                   "(MistralCommonBackend, tekken.json), which this environment lacks")
     task = pipeline_task(ctx.model)
     if task == "image-classification":
         return _pipeline(ctx, task, image_processor=_preprocessor(ctx, proc, "image_processor"))
@@ -143,6 +146,50 @@ def check_processor(ctx: Ctx) -> str:
     from .processor_forward import forward_through
 
     return forward_through(ctx, proc)
+
+
+def _mistral_common(tok) -> bool:
+    """A MistralCommonBackend tokenizer: mistral-common encodes the chat itself (no template)
+    and takes audio only as a file, URL or base64, not as an array."""
+    return type(tok).__name__ == "MistralCommonBackend"
+
+
+def _needs_mistral_common(proc) -> bool:
+    """A processor class written for MistralCommonBackend (Voxtral's) where mistral-common is
+    not installed."""
+    from transformers.utils import is_mistral_common_available
+
+    if is_mistral_common_available():
+        return False
+    try:
+        return "MistralCommonBackend" in inspect.getsource(type(proc))
+    except (OSError, TypeError):
+        return False
+
+
+def _wav_base64(audio, rate: int) -> str:
+    import base64
+    import io
+
+    import soundfile
+
+    buf = io.BytesIO()
+    soundfile.write(buf, audio, rate, format="WAV")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+# Processor-level audio defaults that fix the checkpoint's chunk (Voxtral: 30 s padding, 3000 mel
+# frames a chunk) -> the tiny feature extractor's attribute that holds the tiny chunk
+CHUNK_KWARGS = {"pad_to_multiple_of": "n_samples", "max_source_positions": "nb_max_frames"}
+
+
+def _chunk_kwargs(proc, fe) -> dict:
+    """The tiny chunk for a processor whose class defaults chunk the features themselves (both
+    keys of CHUNK_KWARGS); {} for the others."""
+    defaults = getattr(type(proc), "audio_kwargs", None) or {}
+    if not all(k in defaults for k in CHUNK_KWARGS):
+        return {}
+    return {k: getattr(fe, a) for k, a in CHUNK_KWARGS.items() if isinstance(getattr(fe, a, None), int)}
 
 
 def _token(proc, kind: str) -> str | None:
@@ -194,12 +241,18 @@ def _chat(ctx: Ctx, proc, kind: str) -> str:
 
     item, media, what = _media(ctx, proc, kind)
     token = _token(proc, kind)
+    tok = getattr(proc, "tokenizer", proc)
+    chat_kw = {}
+    if _mistral_common(tok) and kind == "audio":
+        fe = _preprocessor(ctx, proc, "feature_extractor")
+        item = {"type": "audio", "base64": _wav_base64(*_audio(fe))}
+        chat_kw = {"processor_kwargs": {"audio_kwargs": _chunk_kwargs(proc, fe)}}
     with quiet():
-        if getattr(proc, "chat_template", None) is not None:
+        if getattr(proc, "chat_template", None) is not None or _mistral_common(tok):
             messages = [{"role": "user", "content": [item, {"type": "text", "text": PROMPT}]}]
             inputs = proc.apply_chat_template(messages, add_generation_prompt=True,
                                               tokenize=True, return_dict=True,
-                                              return_tensors="pt")
+                                              return_tensors="pt", **chat_kw)
             how = "chat"
         elif _is_tokenizer(proc):
             inputs, how = _compose(ctx, proc, media), "tokenizer + image processor"

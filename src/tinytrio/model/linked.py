@@ -58,6 +58,10 @@ SHUFFLED_WIDTHS = {
     ("llama4_vision_model", "intermediate_size"): "pixel_shuffle_ratio",
 }
 
+# (model_type, key) -> the whole multiple of hidden_size it must stay (no FFN cap): Voxtral's
+# projector reshapes the tower's output by intermediate_size, 4 frames per audio token
+RATIO_WIDTHS = {("voxtral_encoder", "intermediate_size"): 4}
+
 # lists of factors whose product is the one length the model trains on -> the cap of each factor
 # (Reformer's axial position embeddings: training asserts prod(axial_pos_shape) == sequence length;
 # [8, 8] makes 64 tokens, within one attention chunk)
@@ -125,6 +129,9 @@ def merged_widths(d: dict) -> None:
         if d.get("model_type") == mt and _int(d.get(key)) and _int(d.get("hidden_size")) and \
                 isinstance(r, float) and 0 < r < 1:
             d[key] = round(d["hidden_size"] / r ** 2)
+    for (mt, key), ratio in RATIO_WIDTHS.items():
+        if d.get("model_type") == mt and _int(d.get(key)) and _int(d.get("hidden_size")):
+            d[key] = d["hidden_size"] * ratio
 
 
 def linked_sizes(d: dict) -> None:

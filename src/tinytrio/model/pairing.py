@@ -29,6 +29,8 @@ CONFIG_TOKEN_STRINGS: dict[str, dict[str, str | list[str]]] = {
     # (the processor's "<image>" is only the marker it expands), then five visual indicators
     "ovis2": {"image_token_id": "<IMG_ATOM>", "visual_indicator_token_ids": [
         "<IMG_START>", "<IMG_GRID>", "<IMG_COL>", "<IMG_ROW>", "<IMG_END>"]},
+    # Voxtral's processor reads its audio token by id (24): Tekken's [AUDIO]
+    "voxtral": {"audio_token_id": "[AUDIO]"},
 }
 
 

@@ -48,11 +48,32 @@ class TokenizerResult:
 
 def tokenizer_from_scratch(model_type: str, vocab_size: int | None,
                            extra_special_tokens: Sequence[str] = ()) -> TinyTokenizer:
-    """Train `model_type`'s own tokenizer class, blank, on the embedded corpus (see scratch.py)."""
+    """Train `model_type`'s own tokenizer class, blank, on the embedded corpus (see scratch.py);
+    a tiny `tekken.json` where transformers tokenizes the type with mistral-common (tekken.py)."""
+    from . import tekken
     from .scratch import build
+
+    if tekken.is_tekken_type(model_type):
+        return _tekken_from_scratch(vocab_size, extra_special_tokens)
 
     tok, kind = build(model_type, vocab_size, tuple(extra_special_tokens), default_vocab_size)
     return TinyTokenizer(tokenizer=tok, id_map={}, original_size=0, native_files={}, kind=kind)
+
+
+def _tekken_from_scratch(vocab_size: int | None, extra_special_tokens: Sequence[str]) -> TinyTokenizer:
+    import json
+
+    from . import tekken
+    from .load import GENERIC_CLASS, load_transformers
+    from .scratch import corpus_lines
+
+    size = vocab_size or default_vocab_size(256 + len(tekken.special_tokens(extra_special_tokens)))
+    tek, tj = tekken.build(size, corpus_lines(), extra_special_tokens)
+    config = {"tokenizer_class": GENERIC_CLASS, "bos_token": "<s>", "eos_token": "</s>",
+              "unk_token": "<unk>", "pad_token": "<pad>"}
+    tok = load_transformers(tj, config, None, None)
+    native = {"tekken.json": json.dumps(tek, ensure_ascii=False, indent=2).encode()}
+    return TinyTokenizer(tokenizer=tok, id_map={}, original_size=0, native_files=native, kind="scratch:tekken")
 
 
 def _retrain(path: Path, vocab_size: int | None, corpus: Path | None) -> TinyTokenizer:

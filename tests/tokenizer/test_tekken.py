@@ -22,3 +22,12 @@ def test_tekken_from_scratch_loads_in_mistral_common(tmp_path):
     text = "The quick brown fox, 42 times."
     assert tek.encode(text, bos=False, eos=False) == hf(text, add_special_tokens=False).input_ids
     assert tek.audio is not None and tek.audio.chunk_length_s == 2.0
+
+
+def test_tekken_types_are_those_transformers_gives_mistral_common():
+    from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES
+
+    from tinytrio.tokenizer.tekken import TEKKEN_TYPES
+
+    assert TEKKEN_TYPES == {t for t, c in TOKENIZER_MAPPING_NAMES.items()
+                            if c == "MistralCommonBackend"}

@@ -39,11 +39,17 @@ AUDIO = {"sampling_rate": 16000, "frame_rate": 12.5, "chunk_length_s": 2.0,
          "audio_encoding_config": {"num_mel_bins": 128, "hop_length": 160, "window_size": 400}}
 
 
-def is_tekken_type(model_type: str) -> bool:
-    """Does transformers tokenize `model_type` with mistral-common here (installed)?"""
-    from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES
+# The types transformers 5.23 tokenizes with MistralCommonBackend where mistral-common is installed
+# (its tokenizer auto mapping; TokenizersBackend otherwise). Listed, not read from that mapping,
+# so that the tiny tokenizer is the same with or without the library (determinism): a Tekken
+# vocabulary, as `tekken.json` for mistral-common and as the equivalent `tokenizer.json`.
+TEKKEN_TYPES = frozenset({"ministral", "ministral3", "mistral", "mistral3", "mistral_large4",
+                          "mixtral", "pixtral", "voxtral", "voxtral_realtime"})
 
-    return TOKENIZER_MAPPING_NAMES.get(model_type) == "MistralCommonBackend"
+
+def is_tekken_type(model_type: str) -> bool:
+    """Is `model_type` tokenized by Tekken (mistral-common, where installed)?"""
+    return model_type in TEKKEN_TYPES
 
 
 def special_tokens(extra=()) -> list[str]:

@@ -60,7 +60,8 @@ def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
         # a square [p, p] patch of a square image is a patch of side p (InternViT's [14, 14]);
         # Hiera's [7, 7] is a conv kernel at another stride (patch_stride), not a patch
         if isinstance(patch, list) and len(set(patch)) == 1 and _int(patch[0]) and \
-                size[0] == size[1] and "patch_stride" not in d:
+                size[0] == size[1] and "patch_stride" not in d and \
+                d.get("model_type") not in R.KERNEL_PATCHES:
             patch = patch[0]
         size = max(size)
     if not _int(size) or not _int(patch) or patch <= 0 or size < patch:

@@ -289,6 +289,9 @@ IMAGE_TOKEN_COUNTS = ("image_seq_length", "mm_tokens_per_image", "num_image_toke
 # values shrink to at most DEFAULTS["queries"] in their ratio.
 # Aria's projector looks its learned queries up by the tower's patch count (4900 -> 256 queries).
 PATCH_COUNT_DICTS = ("projector_patch_to_query_dict",)
+# Towers whose [k, k] `patch_size` is a conv kernel at another stride, not a patch: model_type ->
+# reason (their image side is not a whole number of such "patches")
+KERNEL_PATCHES = {"hiera": "the [7, 7] patch embedding convolves at patch_stride [4, 4]"}
 # An image side without a patch size is capped at 32 px, or at this for a model_type whose
 # downsampling needs more: TVP's ResNet grid (32x) is max-pooled 2x again, which needs >= 64 px
 UNPATCHED_SIDE: dict[str, int] = {"tvp": 64}

@@ -15,6 +15,8 @@ def pipeline_task(model) -> str:
     name = type(model).__name__
     main = getattr(model, "main_input_name", "input_ids")
     config = model.config
+    if audio_text_pair(model):
+        return "zero-shot-audio-classification"
     if main in ("input_features", "input_values"):
         if name.endswith(("ForAudioClassification", "ForSequenceClassification")):
             return "audio-classification"
@@ -22,6 +24,8 @@ def pipeline_task(model) -> str:
                 config.is_encoder_decoder and model.can_generate()):
             return "automatic-speech-recognition"
         return "feature-extraction"
+    if main == "input_ids" and speech_to_text(model):
+        return "automatic-speech-recognition"
     if main == "pixel_values":
         if name.endswith("ForImageClassification"):
             return "image-classification"
@@ -43,11 +47,35 @@ def pipeline_task(model) -> str:
     return "feature-extraction"
 
 
+def audio_text_pair(model) -> bool:
+    """A contrastive audio-text model (CLAP): its forward scores audio against texts, each tower
+    with its own features getter; the zero-shot audio classification pipeline is its use."""
+    import inspect
+
+    params = inspect.signature(model.forward).parameters
+    return not model.can_generate() and "input_ids" in params and any(
+        a in params for a in ("input_features", "input_values")) and all(
+        hasattr(model, f) for f in ("get_audio_features", "get_text_features"))
+
+
+def speech_to_text(model) -> bool:
+    """A speech-to-text model led by text ids (Voxtral-Realtime: audio frames add onto each text
+    token): transformers maps its class to speech seq2seq and its forward takes the audio."""
+    import inspect
+
+    from transformers.models.auto.modeling_auto import MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES
+
+    params = inspect.signature(model.forward).parameters
+    return type(model).__name__ == MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES.get(
+        model.config.model_type) and any(a in params for a in ("input_features", "input_values"))
+
+
 def _processor_parts(ctx: Ctx, task: str) -> dict:
     """image_processor / feature_extractor / processor from the model directory, or Skip."""
     needs_image = task in ("image-classification", "image-feature-extraction",
                            "image-text-to-text")
-    needs_audio = task in ("automatic-speech-recognition", "audio-classification") or (
+    needs_audio = task in ("automatic-speech-recognition", "audio-classification",
+                           "zero-shot-audio-classification") or (
         task == "feature-extraction" and getattr(ctx.model, "main_input_name", "") in (
             "input_features", "input_values"))
     if not (needs_image or needs_audio):
@@ -89,6 +117,17 @@ def _audio(parts: dict):
     return {"raw": wave, "sampling_rate": rate}
 
 
+def _kwargs_inputs(ctx: Ctx) -> dict:
+    """What the forward reads only through **kwargs and no tokenizer makes (Voxtral-Realtime's
+    text model: t_cond, the delay's time embedding), as the forward check built it: passed
+    through to generate() as a user must."""
+    from ..model.inputs import KWARGS_INPUTS
+
+    names = KWARGS_INPUTS.get(ctx.model.config.model_type, ())
+    return {n: ctx.inputs[n] for n in names if n in ctx.inputs and n not in (
+        "input_ids", "attention_mask")}
+
+
 def check_pipeline(ctx: Ctx) -> str:
     from transformers import pipeline
 
@@ -99,7 +138,7 @@ def check_pipeline(ctx: Ctx) -> str:
         pipe = pipeline(task, model=ctx.model, tokenizer=ctx.tokenizer, device=ctx.device,
                         **parts)
         if task in ("text-generation", "text2text-generation"):
-            out = pipe("Hello world, this is", **gen)
+            out = pipe("Hello world, this is", **gen, **_kwargs_inputs(ctx))
             text = out[0]["generated_text"]
             shown = f"generated {len(text)} chars"
         elif task == "fill-mask":
@@ -114,6 +153,9 @@ def check_pipeline(ctx: Ctx) -> str:
         elif task == "feature-extraction" and "feature_extractor" not in parts:
             import numpy as np
 
+            if _kwargs_inputs(ctx):  # its __call__ takes tokenizer options only
+                raise Skip(f"the forward needs {', '.join(_kwargs_inputs(ctx))} (through "
+                           f"**kwargs), which the feature-extraction pipeline cannot pass")
             out = pipe("Hello world, tiny test.")
             shown = f"features {np.asarray(out).shape}"
         elif task in ("image-classification", "image-feature-extraction"):
@@ -125,6 +167,9 @@ def check_pipeline(ctx: Ctx) -> str:
                                                  {"type": "text", "text": "Describe the image."}]}]
             out = pipe(text=chat, generate_kwargs=gen)
             shown = f"{len(out)} results"
+        elif task == "zero-shot-audio-classification":
+            out = pipe(_audio(parts)["raw"], candidate_labels=["a dog", "rain"])
+            shown = f"scores {[round(o['score'], 3) for o in out]}"
         elif task in ("automatic-speech-recognition", "audio-classification",
                       "feature-extraction"):
             kw = {"generate_kwargs": gen} if task == "automatic-speech-recognition" and \

@@ -111,6 +111,16 @@ def _text(tok, params, lines, max_length=MAX_LEN) -> dict:
     return {k: enc[k] for k in keep}
 
 
+def code_labels(model) -> bool:
+    """Does the head train on audio codes, labels no text collator makes: [B, T, codebooks] (CSM,
+    MusicGen) or [B * codebooks, T] (Dia), in the head's shape as the backward check builds them?"""
+    from ..model.inputs import make_inputs
+
+    labels = make_inputs(model, batch=1, labels=True).get("labels")
+    return labels is not None and hasattr(labels, "dim") and (
+        labels.dim() > 2 or labels.dim() == 2 and labels.shape[0] != 1)
+
+
 def plan_training(model, tokenizer, path=None) -> Plan:
     """What to train and on what: the model (maybe with a head added), dataset and collator."""
     import datasets
@@ -156,8 +166,9 @@ def plan_training(model, tokenizer, path=None) -> Plan:
         data = [{"pixel_values": make_inputs(model, batch=1, seed=i)["pixel_values"][0],
                  "labels": i % max(1, config.num_labels)} for i in range(MEDIA_ROWS)]
         return Plan(model, data, default_data_collator, "image classification", note)
+    # text in, text out (labels of audio codes: the model's dummy inputs below)
     if tokenizer is not None and "input_ids" in dummy and set(dummy) <= {
-            "input_ids", "attention_mask", "decoder_input_ids"}:
+            "input_ids", "attention_mask", "decoder_input_ids"} and not code_labels(model):
         tok = _pad_ready(tokenizer)
         if name.endswith("ForSequenceClassification"):
             data = _text(tok, params, lines)

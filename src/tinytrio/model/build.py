@@ -321,12 +321,16 @@ def _generation_config(model, resolved, tok, vocab: int):
         gen = GenerationConfig.from_model_config(model.config)
     except NotImplementedError:  # as transformers does: the class's own defaults
         gen = copy.deepcopy(model.generation_config)
+    from .registry_fill import DECODER_START_KEYS, GENERATION_DEFAULTS
+
+    start = DECODER_START_KEYS.get(model.config.model_type)
+    if start is not None and getattr(model.config, "decoder_start_token_id", None) is None:
+        gen.decoder_start_token_id = getattr(gen, start)
     if getattr(model.config, "is_encoder_decoder", False) and getattr(
             gen, "decoder_start_token_id", 0) is None:
         # transformers' T5 default config names no start token; T5 starts decoding from pad
         gen.decoder_start_token_id = gen.pad_token_id if gen.pad_token_id is not None \
             else gen.bos_token_id
-    from .registry_fill import GENERATION_DEFAULTS
 
     gen.update(**GENERATION_DEFAULTS.get(model.config.model_type, {}))
     return gen

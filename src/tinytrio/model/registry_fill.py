@@ -176,6 +176,6 @@ GENERATION_DEFAULTS: dict[str, dict] = {
 # The token an encoder-decoder's decoding starts from where the config names no start token (the
 # default is pad, as T5's): model_type -> the generation config's key holding it.
 DECODER_START_KEYS: dict[str, str] = {
-    # its forward and processor start every channel from bos; generate drops leading pads (= none left)
+    # its forward and processor start every channel from bos; generate drops leading pads (all)
     "dia": "bos_token_id",
 }

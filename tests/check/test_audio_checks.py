@@ -1,7 +1,7 @@
 """The full checks on audio models: Dia decodes from its bos (registry_fill.DECODER_START_KEYS) and
 trains on code labels in the head's shape (train.code_labels); CLAP runs the zero-shot audio
 classification pipeline; a speech-to-text model led by text ids (Voxtral-Realtime) is an ASR
-model to the pipeline check; meta_load compares the model against its own tensors."""
+model to the pipeline check; loaded weights own their memory (core.own_memory)."""
 
 import json
 
@@ -49,11 +49,26 @@ def test_clap_runs_zero_shot_audio_classification(tiny):
 
 def test_text_led_speech_model_is_asr_and_meta_load_is_exact(tiny):
     from tinytrio.check.core import Skip
-    from tinytrio.check.loading import check_meta_load
+    from tinytrio.check.loading import check_meta_load, check_sharded
     from tinytrio.check.pipeline import check_pipeline, pipeline_task
 
     ctx = _ctx(tiny("voxtral_realtime"))
     assert pipeline_task(ctx.model) == "automatic-speech-recognition"
+    # its [1, hidden] t_cond projection rounds by the weights' alignment: every loaded model
+    # owns its memory (core.own_memory), so reloads from other file offsets stay bit-equal
+    assert all(p.data_ptr() % 64 == 0 for p in ctx.model.parameters())
     assert "outputs equal" in check_meta_load(ctx)
+    assert "outputs equal" in check_sharded(ctx)
     with pytest.raises(Skip):  # no feature extractor in the directory: said, not failed
         check_pipeline(ctx)
+
+
+def test_csm_runs_text_to_audio(tiny):
+    """CSM's codes index its tiny Mimi codebook (vocab_size in the codebook family), so the
+    text-to-audio pipeline decodes what it generates."""
+    from tinytrio.check.pipeline import check_pipeline, pipeline_task
+
+    ctx = _ctx(tiny("csm"))
+    assert ctx.model.config.vocab_size <= ctx.model.config.codec_config.codebook_size + 3
+    assert pipeline_task(ctx.model) == "text-to-audio"
+    assert check_pipeline(ctx).startswith("text-to-audio: audio")

@@ -7,8 +7,8 @@ import inspect
 import math
 import tempfile
 
-from .core import (Ctx, Skip, assert_same, copied, first_tensor, forward, fresh, quiet, tensors,
-                   to_device)
+from .core import (Ctx, Skip, assert_same, copied, first_tensor, forward, fresh, own_memory, quiet,
+                   tensors, to_device)
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.txt",
                    "vocab.json", "spiece.model")
@@ -27,7 +27,7 @@ def check_load(ctx: Ctx) -> str:
     ctx.cls = cls
     with quiet():
         model, info = cls.from_pretrained(ctx.path, output_loading_info=True)
-    ctx.model = model.to(ctx.device).eval()
+    ctx.model = own_memory(model.to(ctx.device)).eval()
     missing = info.get("missing_keys") or []
     mismatched = info.get("mismatched_keys") or []
     if missing or mismatched:

@@ -39,8 +39,23 @@ class Ctx:
         with quiet():
             model = self.cls.from_pretrained(path or self.path, **kwargs)
         if "device_map" not in kwargs:
-            model = model.to(self.device)
+            model = own_memory(model.to(self.device))
         return model.eval()
+
+
+def own_memory(model):
+    """The model with every tensor still in the mmapped checkpoint copied into memory of its own.
+    safetensors places a tensor at any 8-byte offset of the file; BLAS rounds a small matmul
+    differently at another alignment (Voxtral-Realtime's [1, hidden] t_cond projection by 1e-7),
+    so two loads of the same weights from different offsets (sharded, meta -> assign) would
+    differ by where the bytes sit, not by what they are."""
+    import torch
+
+    with torch.no_grad():
+        for t in list(model.parameters()) + list(model.buffers()):
+            if t.device.type == "cpu" and t.numel() and t.data_ptr() % 64:
+                t.data = t.data.clone()
+    return model
 
 
 @contextlib.contextmanager

@@ -111,9 +111,7 @@ def check_meta_load(ctx: Ctx) -> str:
     if shapes != want:
         diff = sorted(set(shapes.items()) ^ set(want.items()))
         raise AssertionError(f"the meta model's parameters differ from the loaded one's: {diff[0]}")
-    # the loaded model's own tensors, not clones: a fresh (64-byte aligned) copy of a weight read
-    # from the mmapped checkpoint (8-byte aligned) takes another BLAS path and rounds differently
-    state = {k: v.detach().cpu() for k, v in ctx.model.state_dict().items()}
+    state = {k: v.detach().cpu().clone() for k, v in ctx.model.state_dict().items()}
     result = empty.load_state_dict(state, strict=False, assign=True)
     with quiet():
         empty.tie_weights()

@@ -17,6 +17,9 @@ def pipeline_task(model) -> str:
     config = model.config
     if audio_text_pair(model):
         return "zero-shot-audio-classification"
+    if _mapped(model, "MODEL_FOR_TEXT_TO_WAVEFORM_MAPPING_NAMES",
+               "MODEL_FOR_TEXT_TO_SPECTROGRAM_MAPPING_NAMES"):  # MusicGen, CSM: text -> sound
+        return "text-to-audio"
     if main in ("input_features", "input_values"):
         if name.endswith(("ForAudioClassification", "ForSequenceClassification")):
             return "audio-classification"
@@ -58,16 +61,26 @@ def audio_text_pair(model) -> bool:
         hasattr(model, f) for f in ("get_audio_features", "get_text_features"))
 
 
+def _mapped(model, *mappings: str) -> bool:
+    """Is the model's class the one transformers maps its model_type to in one of `mappings`?"""
+    from transformers.models.auto import modeling_auto as ma
+
+    return any(type(model).__name__ == getattr(ma, m, {}).get(model.config.model_type)
+               for m in mappings)
+
+
 def speech_to_text(model) -> bool:
     """A speech-to-text model led by text ids (Voxtral-Realtime: audio frames add onto each text
-    token): transformers maps its class to speech seq2seq and its forward takes the audio."""
+    token): transformers maps its class to speech seq2seq and its forward (or, where the forward
+    takes codes, its generate) takes the audio."""
     import inspect
 
-    from transformers.models.auto.modeling_auto import MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES
+    from ..model.media_av import FRAME_CODE_IDS
 
     params = inspect.signature(model.forward).parameters
-    return type(model).__name__ == MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES.get(
-        model.config.model_type) and any(a in params for a in ("input_features", "input_values"))
+    return _mapped(model, "MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES") and (any(
+        a in params for a in ("input_features", "input_values")) or
+        model.config.model_type in FRAME_CODE_IDS)  # Kyutai: generate() codes the waveform
 
 
 def _processor_parts(ctx: Ctx, task: str) -> dict:
@@ -167,6 +180,9 @@ def check_pipeline(ctx: Ctx) -> str:
                                                  {"type": "text", "text": "Describe the image."}]}]
             out = pipe(text=chat, generate_kwargs=gen)
             shown = f"{len(out)} results"
+        elif task == "text-to-audio":
+            out = pipe("Hello world, this is", generate_kwargs=gen)
+            shown = f"audio {tuple(out['audio'].shape)} at {out['sampling_rate']} Hz"
         elif task == "zero-shot-audio-classification":
             out = pipe(_audio(parts)["raw"], candidate_labels=["a dog", "rain"])
             shown = f"scores {[round(o['score'], 3) for o in out]}"

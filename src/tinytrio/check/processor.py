@@ -132,6 +132,10 @@ def check_processor(ctx: Ctx) -> str:
     if _needs_mistral_common(proc):
         raise Skip("this processor's chat path runs only through mistral-common's tokenizer "
                    "(MistralCommonBackend, tekken.json), which this environment lacks")
+    from ..model.media_av import FRAME_CODE_IDS
+
+    if ctx.model.config.model_type in FRAME_CODE_IDS:
+        return _audio_generate(ctx, proc)
     task = pipeline_task(ctx.model)
     if task == "image-classification":
         return _pipeline(ctx, task, image_processor=_preprocessor(ctx, proc, "image_processor"))
@@ -199,6 +203,26 @@ def _token(proc, kind: str) -> str | None:
         if isinstance(token, str) and token:
             return token
     return None
+
+
+def _audio_generate(ctx: Ctx, proc) -> str:
+    """A model whose generate() codes the waveform itself (Kyutai STT: its forward takes codes
+    per frame): processor(audio) -> generate -> decode, as its documentation calls it."""
+    import inspect
+
+    import torch
+
+    audio, rate = _audio(getattr(proc, "feature_extractor", proc))
+    params = inspect.signature(proc.__call__).parameters
+    key = next((k for k in AUDIO_KEYS if k in params), None)
+    with quiet():
+        args, kwargs = ((), {key: audio}) if key else ((audio,), {})
+        inputs = proc(*args, **kwargs, sampling_rate=rate, return_tensors="pt")
+    with torch.no_grad(), quiet():
+        out = ctx.model.generate(**inputs.to(ctx.device), max_new_tokens=3, do_sample=False)
+    text = proc.batch_decode(out, skip_special_tokens=True)
+    return f"{type(proc).__name__}: 1 s of audio -> generate {tuple(out.shape)} -> " \
+           f"{len(text[0])} chars"
 
 
 def _pipeline(ctx: Ctx, task: str, proc=None, image_processor=None) -> str:

@@ -166,9 +166,10 @@ def plan_training(model, tokenizer, path=None) -> Plan:
         data = [{"pixel_values": make_inputs(model, batch=1, seed=i)["pixel_values"][0],
                  "labels": i % max(1, config.num_labels)} for i in range(MEDIA_ROWS)]
         return Plan(model, data, default_data_collator, "image classification", note)
-    # text in, text out (labels of audio codes: the model's dummy inputs below)
-    if tokenizer is not None and "input_ids" in dummy and set(dummy) <= {
-            "input_ids", "attention_mask", "decoder_input_ids"} and not code_labels(model):
+    # text in, text out (ids with codes per frame, labels of audio codes: the dummy inputs below)
+    text_only = set(dummy) <= {"input_ids", "attention_mask", "decoder_input_ids"}
+    if tokenizer is not None and "input_ids" in dummy and dummy["input_ids"].dim() == 2 and \
+            text_only and not code_labels(model):
         tok = _pad_ready(tokenizer)
         if name.endswith("ForSequenceClassification"):
             data = _text(tok, params, lines)

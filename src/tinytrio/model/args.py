@@ -27,7 +27,7 @@ from .media import (
 )
 from .media_av import (
     any_mask, audio_mel, codebook_decoder_ids, feature_mask, hidden_states, input_features, input_values, latents,
-    past_values, robot_state, trajectory,
+    past_values, robot_state, trajectory, with_frame_codes,
 )
 from .media_prompts import inference_session, stacked_prompt
 from .media_tiles import (
@@ -41,7 +41,8 @@ def train_input_ids(ctx):
     from .linked import train_length
 
     n = train_length(ctx.config) if ctx.model.training else None
-    return text_ids(ctx.config, ctx.batch, n, ctx.gen) if n else input_ids(ctx)
+    ids = text_ids(ctx.config, ctx.batch, n, ctx.gen) if n else input_ids(ctx)
+    return with_frame_codes(ctx.config, ids, ctx.gen)  # Kyutai STT: + codes per frame
 
 
 def task_inputs(ctx):

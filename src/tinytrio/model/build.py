@@ -142,6 +142,7 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
         vocab = vocab_size or min(orig_vocab or DEFAULT_VOCAB, DEFAULT_VOCAB)
     pairing.set_vocab(tiny, vocab, orig_vocab)
     _follow_text_vocab(tiny, vocab, orig_vocab)
+    pairing.follow_code_ids(original, tiny)
     from .tokenizing import remap_token_ids
 
     remap_token_ids(tiny, tok, vocab)

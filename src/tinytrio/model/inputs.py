@@ -20,7 +20,7 @@ from .args import ARGS, COMPANIONS, LATE
 from .registry import FIXED_OUTPUT_POSITIONS
 from .registry_fill import INPUT_BATCH_ONE, INPUT_IMAGE_HW
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
-from .media_av import code_decoder, has_audio_tower, place_audio_tokens
+from .media_av import FRAME_CODE_IDS, code_decoder, has_audio_tower, place_audio_tokens
 
 # Each layout choice with its options, most common first; tried as a product, in order.
 LAYOUT_CHOICES = {
@@ -234,6 +234,8 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
     if "input_ids" in inputs and name.endswith(("ForCausalLM", "ForMaskedLM",
                                                 "ForConditionalGeneration")):
         labels = inputs["input_ids"].clone()
+        if labels.dim() == 3 and config.model_type in FRAME_CODE_IDS:  # the text id per frame
+            labels = labels[..., 0].contiguous()
         labels[torch.isin(labels, torch.tensor(sorted(reserved_ids(config)) or [-1]))] = -100
         fixed = getattr(config, FIXED_OUTPUT_POSITIONS.get(config.model_type, ""), None)
         if isinstance(fixed, int) and fixed > labels.shape[1]:  # the rest of the positions: ignored

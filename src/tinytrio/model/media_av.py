@@ -75,6 +75,12 @@ def room_to_generate(config, inputs: dict, new_tokens: int) -> dict:
     tokens): the prompt is the text less its last `new_tokens` tokens, the audio stays whole,
     as a user's prompt is shorter than the audio it transcribes."""
     ids = inputs.get("input_ids")
+    if config.model_type in FRAME_CODE_IDS and ids is not None:
+        # its generate() takes the waveform (as its processor gives it) and codes it frame by
+        # frame with its codec; the forward's codes are no prompt it reads
+        gen = torch.Generator().manual_seed(0)
+        return {"input_values": torch.randn((ids.shape[0], 1, audio_samples(config)),
+                                            generator=gen) * 0.1}
     if not _get(_sub_configs(config), *PER_TOKEN_AUDIO) or ids is None or \
             ids.shape[1] <= new_tokens:
         return inputs
@@ -164,6 +170,9 @@ def any_mask(ctx: Ctx):
     CTC heads count encoder frames from it)."""
     if "input_ids" not in ctx.inputs and "input_features" in ctx.inputs:
         return feature_mask(ctx)
+    ids = ctx.inputs.get("input_ids")
+    if ids is not None and ids.dim() == 3 and ctx.config.model_type in FRAME_CODE_IDS:
+        return torch.ones(ids.shape[:2], dtype=torch.long)  # one per frame, not per code
     return attention_mask(ctx)
 
 
@@ -253,6 +262,24 @@ def codebook_decoder_ids(ctx: Ctx):
     if ctx.layout.get("codes") == "frames":
         return ids.reshape(ctx.batch, k, -1).transpose(1, 2).contiguous()
     return ids
+
+
+# Forwards whose input_ids hold, per frame, a text id then one code per codebook ([B, T, 1 + K]):
+# model_type -> (codebook count key, code vocab key). Kyutai STT sums the text id's row and each
+# codebook's code row (offset into one table); its generate() makes the codes from the audio.
+FRAME_CODE_IDS: dict[str, tuple[str, str]] = {
+    "kyutai_speech_to_text": ("num_codebooks", "codebook_vocab_size")}
+
+
+def with_frame_codes(config, ids: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Text ids [B, T] -> [B, T, 1 + K] where the forward reads codes beside each text id (codes
+    below the code vocab's last id, its audio bos); else the ids as they are."""
+    keys = FRAME_CODE_IDS.get(config.model_type)
+    if keys is None or ids.dim() != 2:
+        return ids
+    k, vocab = (getattr(config, key) for key in keys)
+    codes = torch.randint(0, vocab - 1, (*ids.shape, k), generator=gen)
+    return torch.cat([ids[..., None], codes], dim=-1)
 
 
 # --- time series ---------------------------------------------------------------------------------

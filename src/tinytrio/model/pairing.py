@@ -12,6 +12,7 @@ import math
 from typing import Any, Callable
 
 from . import registry as R
+from .registry_derived import CODE_ID_SLACK, CODE_TOKEN_IDS
 from .shrink import _int, family, is_audio_positions, is_subconfig, is_token_id_key
 
 # token-id keys whose string in a from-scratch tokenizer follows transformers' attribute names
@@ -52,9 +53,34 @@ def token_id_slots(d: dict, path: tuple = (), text: int | None = None) -> list[t
     for key, value in d.items():
         if is_subconfig(key, value) and not _own_vocab(value, text):
             out += token_id_slots(value, path + (key,), text)
-        elif is_token_id_key(key) and value is not None:
+        elif is_token_id_key(key) and value is not None and (
+                d.get("model_type"), key) not in CODE_TOKEN_IDS:
             out.append((path + (key,), value))
     return out
+
+
+def _table_end(d: dict, terms: tuple[str, ...]) -> int | None:
+    """The rows of the table a code id indexes: the sum of `terms`, each a key or "a*b"."""
+    total = 0
+    for term in terms:
+        values = [d.get(k) for k in term.split("*")]
+        if not all(_int(v) for v in values):
+            return None
+        total += math.prod(values)
+    return total
+
+
+def follow_code_ids(original: dict, tiny: dict) -> None:
+    """Ids into an audio-code table (CODE_TOKEN_IDS), once the tiny vocab is final: one near the
+    table's end keeps its distance from the end (Kyutai's pad = vocab + codebooks x codebook
+    vocab), one near its start stays (CSM's codebook eos 0)."""
+    for key, value in original.items():
+        if is_subconfig(key, value) and isinstance(tiny.get(key), dict):
+            follow_code_ids(value, tiny[key])
+        terms = CODE_TOKEN_IDS.get((original.get("model_type"), key))
+        end0, end = _table_end(original, terms or ()), _table_end(tiny, terms or ())
+        if terms and _int(value) and end0 and end:
+            tiny[key] = end - (end0 - value) if end0 - value <= CODE_ID_SLACK else value
 
 
 def _own_vocab(d: dict, text: int | None) -> bool:
@@ -117,9 +143,12 @@ def set_vocab(d: dict, vocab: int, original_vocab: int | None) -> None:
 
 def text_vocab(d: dict) -> int | None:
     """The original text vocab: the top-level one, else the text/decoder sub-config's; an
-    audio-code vocab (MusicGen's, Dia's decoder) is no text vocab."""
-    if isinstance(d.get("vocab_size"), int):
+    audio-code vocab (MusicGen's, Dia's decoder) is no text vocab: CSM names its text vocab
+    text_vocab_size beside its codes' vocab_size."""
+    if isinstance(d.get("vocab_size"), int) and not is_code_vocab(d):
         return d["vocab_size"]
+    if isinstance(d.get("text_vocab_size"), int):
+        return d["text_vocab_size"]
     for key in ("text_config", "decoder", "decoder_config", "language_config", "llm_config"):
         if isinstance(d.get(key), dict) and isinstance(d[key].get("vocab_size"), int) and \
                 not is_code_vocab(d[key]):

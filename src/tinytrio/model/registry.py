@@ -346,6 +346,9 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     # audio-code decoders: their vocab is a codec's codes (+ specials at its end), not text ids
     ("musicgen_decoder", "vocab_size"): "codebook", ("dia_decoder", "vocab_size"): "codebook",
     ("musicgen_melody_decoder", "vocab_size"): "codebook",
+    # CSM's backbone and depth decoder: vocab_size is Mimi's codes (+ 3); text_vocab_size the text
+    ("csm", "vocab_size"): "codebook", ("csm_depth_decoder_model", "vocab_size"): "codebook",
+    ("kyutai_speech_to_text", "codebook_vocab_size"): "codebook",  # Mimi's codes + its audio bos
 }
 
 # Tiny codebook sizes where the size sets the quantizer count: EnCodec builds bandwidth / (frame
@@ -353,7 +356,10 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
 CODEBOOK_CAPS: dict[str, int] = {"encodec": 16,
                                  # MusicGen's codes index its EnCodec's (tiny) codebook
                                  "musicgen_decoder": 16, "musicgen_melody_decoder": 16,
-                                 "dia_decoder": 68}  # 64 DAC codes + Dia's 4 specials
+                                 "dia_decoder": 68,  # 64 DAC codes + Dia's 4 specials
+                                 # Mimi's tiny 256 codes + CSM's 3 specials, + Kyutai's audio bos
+                                 "csm": 259, "csm_depth_decoder_model": 259,
+                                 "kyutai_speech_to_text": 257}
 ROPE_KEYS = ("rope_parameters", "rope_scaling", "rope_theta")  # a level with these is rotary
 
 # Default tiny sizes.

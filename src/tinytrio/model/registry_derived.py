@@ -39,3 +39,19 @@ IMPLICIT_ROPE = {
 ROPE_DEFAULTS: dict[str, dict] = {
     "hunyuan_vl_text": {"mrope_section": [16, 16, 16, 16]},  # HunyuanOCR's xdrope_section;
 }                                                   # the rotary forward takes len(mrope_section)
+
+# Token ids into an audio-code vocab, not the text one (never remapped through the tokenizer):
+# (model_type, key) -> the sizes whose sum is the table the id indexes, each a key or a product
+# "a*b". An id near the table's end keeps its distance from the end, one near its start stays.
+CODE_TOKEN_IDS: dict[tuple[str, str], tuple[str, ...]] = {
+    # CSM: the codebook specials index its backbone's codes (2051 = Mimi's 2048 + 3)
+    ("csm", "codebook_pad_token_id"): ("vocab_size",),
+    ("csm", "codebook_eos_token_id"): ("vocab_size",),
+    # Kyutai STT: bos ends the codebook vocab; pad is the last row of its one embedding table of
+    # text ids then every codebook's codes (vocab + codebooks x codebook vocab + 1 rows)
+    ("kyutai_speech_to_text", "audio_bos_token_id"): ("codebook_vocab_size",),
+    ("kyutai_speech_to_text", "audio_pad_token_id"): (
+        "vocab_size", "num_codebooks*codebook_vocab_size"),
+}
+# how near an end counts as "at" it: specials sit within a few rows of the table's end
+CODE_ID_SLACK = 16

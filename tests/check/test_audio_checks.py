@@ -63,6 +63,17 @@ def test_text_led_speech_model_is_asr_and_meta_load_is_exact(tiny):
         check_pipeline(ctx)
 
 
+def test_audio_llm_is_no_asr_pipeline_model(tiny):
+    """Qwen3-ASR is mapped to speech seq2seq, but its prompt holds audio placeholders that only its
+    processor's chat path writes: the processor check drives it by chat, not the ASR pipeline."""
+    from tinytrio.check.pipeline import pipeline_task
+    from tinytrio.check.processor import check_processor
+
+    ctx = _ctx(tiny("qwen3_asr"))
+    assert pipeline_task(ctx.model) != "automatic-speech-recognition"
+    assert check_processor(ctx).startswith("chat with 1 s of audio")
+
+
 def test_csm_runs_text_to_audio(tiny):
     """CSM's codes index its tiny Mimi codebook (vocab_size in the codebook family), so the
     text-to-audio pipeline decodes what it generates."""

@@ -78,6 +78,11 @@ def speech_to_text(model) -> bool:
     from ..model.media_av import FRAME_CODE_IDS
 
     params = inspect.signature(model.forward).parameters
+    config = model.config
+    if any(isinstance(getattr(config, k, None), int) for k in ("audio_token_id",
+                                                               "audio_token_index")):
+        return False  # an audio LLM (Voxtral, Qwen3-ASR): its prompt holds audio placeholders,
+        # which only its processor's chat path writes, never the ASR pipeline
     return _mapped(model, "MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES") and (any(
         a in params for a in ("input_features", "input_values")) or
         model.config.model_type in FRAME_CODE_IDS)  # Kyutai: generate() codes the waveform

@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import TokenizerError
+from .formats import remap_post_processor
 
 
 def _vocab_tokens(model: dict) -> list[str] | None:
@@ -62,21 +63,6 @@ def _swap(model: dict, a: str, b: str) -> None:
             model["unk_id"] = j if model["unk_id"] == i else i
 
 
-def _fix_ids(node, ids: dict[str, int]) -> None:
-    """Post-processor ids: TemplateProcessing's {tokens, ids}, Bert/Roberta's [token, id]."""
-    if isinstance(node, dict):
-        if isinstance(node.get("tokens"), list) and isinstance(node.get("ids"), list):
-            node["ids"] = [ids.get(t, i) for t, i in zip(node["tokens"], node["ids"])]
-        for value in node.values():
-            _fix_ids(value, ids)
-    elif isinstance(node, list):
-        if len(node) == 2 and isinstance(node[0], str) and isinstance(node[1], int):
-            node[1] = ids.get(node[0], node[1])
-        else:
-            for value in node:
-                _fix_ids(value, ids)
-
-
 def _edit(tj: dict, token: str, new_id: int, other: str) -> None:
     model = tj["model"]
     vocab = _vocab_tokens(model)
@@ -99,7 +85,9 @@ def _edit(tj: dict, token: str, new_id: int, other: str) -> None:
         if a["content"] not in final:
             final[a["content"]] = len(final)
         a["id"] = final[a["content"]]
-    _fix_ids(tj.get("post_processor"), final)
+    if tj.get("post_processor"):
+        tj["post_processor"] = remap_post_processor(tj["post_processor"],
+                                                    lambda i, t: final.get(t, i))
 
 
 def pin_token(tiny, token: str, new_id: int) -> None:

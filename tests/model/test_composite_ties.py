@@ -81,3 +81,19 @@ def test_seggpt_prompt_inputs_stack_to_the_config_side():
     for key in ("pixel_values", "prompt_pixel_values", "prompt_masks"):
         assert tuple(inputs[key].shape[-2:]) == (h // 2, w)
     model(**inputs)
+
+
+def test_blt_states_the_cache_depth_its_cache_reads():
+    """transformers 5.23's DynamicCache(config=BltConfig) reads a top-level num_hidden_layers that
+    BltConfig lacks: the tiny config states the decoder's count, and a cached forward runs."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    original, tiny = _shrunk("blt")
+    assert "num_hidden_layers" not in original
+    assert tiny["num_hidden_layers"] == tiny["decoder_config"]["num_hidden_layers"]
+    torch.manual_seed(0)
+    config = AutoConfig.for_model(**{k: v for k, v in tiny.items() if k != "model_type"},
+                                  model_type="blt")
+    model = AutoModelForCausalLM.from_config(config).eval()
+    out = model(torch.randint(4, 200, (1, 8)), use_cache=True)
+    assert out.past_key_values is not None

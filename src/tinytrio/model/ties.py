@@ -7,7 +7,9 @@ rules see one key at a time, and the original values are gone by then).
   = `perceiver_resampler_hidden_size`: the positional encoding is viewed as heads x head dim);
 - a rotary factor above 1 keeps the share of the width its rotary dims span;
 - the special ids at the end of an audio-code vocab stay at its end;
-- detection thresholds a random model's scores can pass (LIVE_THRESHOLDS).
+- detection thresholds a random model's scores can pass (LIVE_THRESHOLDS);
+- a top-level layer count the generic cache reads where the config keeps its layers in sub-configs
+  (CACHE_DEPTH_FROM).
 """
 
 from __future__ import annotations
@@ -82,6 +84,21 @@ def code_vocab_specials(original: dict, tiny: dict) -> None:
                 t[key] = v - (v0 - x)
 
 
+# model_type -> the sub-config whose num_hidden_layers the tiny config also states at its top level
+CACHE_DEPTH_FROM = {
+    # transformers 5.23 bug: DynamicCache(config=BltConfig) reads a top-level num_hidden_layers,
+    # which BltConfig lacks, so every BLT forward with a cache fails (upstream PR #47916 makes
+    # get_text_config(decoder=True) return decoder_config: the same count)
+    "blt": "decoder_config",
+}
+
+
+def cache_depth(tiny: dict) -> None:
+    sub = tiny.get(CACHE_DEPTH_FROM.get(tiny.get("model_type"), ""))
+    if isinstance(sub, dict) and _int(sub.get("num_hidden_layers")):
+        tiny.setdefault("num_hidden_layers", sub["num_hidden_layers"])
+
+
 def tie_sizes(original: dict, tiny: dict) -> None:
     """Every whole-tree fix-up, after the level rules (and detection thresholds a random model
     can pass)."""
@@ -90,3 +107,4 @@ def tie_sizes(original: dict, tiny: dict) -> None:
     wide_rotary_factors(original, tiny)
     code_vocab_specials(original, tiny)
     liven_thresholds(tiny)
+    cache_depth(tiny)

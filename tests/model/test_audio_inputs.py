@@ -52,3 +52,20 @@ def test_transducer_labels_only_with_a_mapped_loss(tmp_path):
     assert out.loss is None
     surrogate_loss(out).backward()
     assert next(model.joint.parameters()).grad is not None  # the head's logits, not states
+
+
+def test_voxtral_feature_chunks_fit_its_processor_class_defaults(tmp_path):
+    """VoxtralProcessor hard-codes 30 s chunks (3000 mel frames) in its class audio_kwargs, which
+    no saved setting overrides: the tiny tower keeps its 1500 positions and the tiny feature
+    extractor makes the same chunk, so the processor's defaults fit the tiny model."""
+    from transformers import AutoFeatureExtractor
+    from transformers.models.voxtral.processing_voxtral import VoxtralProcessor
+
+    out = tmp_path / "voxtral"
+    make_tiny_model("voxtral", out, check=False)
+    config = json.loads((out / "config.json").read_text())
+    defaults = VoxtralProcessor.audio_kwargs
+    assert config["audio_config"]["max_source_positions"] * 2 == defaults["max_source_positions"]
+    fe = AutoFeatureExtractor.from_pretrained(out)
+    assert fe.nb_max_frames == defaults["max_source_positions"]
+    assert fe.n_samples == defaults["pad_to_multiple_of"]

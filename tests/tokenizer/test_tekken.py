@@ -21,7 +21,7 @@ def test_tekken_from_scratch_loads_in_mistral_common(tmp_path):
     assert hf.convert_tokens_to_ids("<|extra|>") < 48  # a free special slot
     text = "The quick brown fox, 42 times."
     assert tek.encode(text, bos=False, eos=False) == hf(text, add_special_tokens=False).input_ids
-    assert tek.audio is not None and tek.audio.chunk_length_s == 2.0
+    assert tek.audio is not None and tek.audio.chunk_length_s == 30.0
 
 
 def test_tekken_types_are_those_transformers_gives_mistral_common():

@@ -182,20 +182,6 @@ def _wav_base64(audio, rate: int) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-# Processor-level audio defaults that fix the checkpoint's chunk (Voxtral: 30 s padding, 3000 mel
-# frames a chunk) -> the tiny feature extractor's attribute that holds the tiny chunk
-CHUNK_KWARGS = {"pad_to_multiple_of": "n_samples", "max_source_positions": "nb_max_frames"}
-
-
-def _chunk_kwargs(proc, fe) -> dict:
-    """The tiny chunk for a processor whose class defaults chunk the features themselves (both
-    keys of CHUNK_KWARGS); {} for the others."""
-    defaults = getattr(type(proc), "audio_kwargs", None) or {}
-    if not all(k in defaults for k in CHUNK_KWARGS):
-        return {}
-    return {k: getattr(fe, a) for k, a in CHUNK_KWARGS.items() if isinstance(getattr(fe, a, None), int)}
-
-
 def _token(proc, kind: str) -> str | None:
     for owner in (proc, getattr(proc, "tokenizer", None)):
         token = getattr(owner, f"{kind}_token", None) if owner is not None else None
@@ -266,17 +252,15 @@ def _chat(ctx: Ctx, proc, kind: str) -> str:
     item, media, what = _media(ctx, proc, kind)
     token = _token(proc, kind)
     tok = getattr(proc, "tokenizer", proc)
-    chat_kw = {}
-    if _mistral_common(tok) and kind == "audio":
+    if _mistral_common(tok) and kind == "audio":  # the processor's own defaults (Voxtral: 30 s chunks)
         fe = _preprocessor(ctx, proc, "feature_extractor")
         item = {"type": "audio", "base64": _wav_base64(*_audio(fe))}
-        chat_kw = {"processor_kwargs": {"audio_kwargs": _chunk_kwargs(proc, fe)}}
     with quiet():
         if getattr(proc, "chat_template", None) is not None or _mistral_common(tok):
             messages = [{"role": "user", "content": [item, {"type": "text", "text": PROMPT}]}]
             inputs = proc.apply_chat_template(messages, add_generation_prompt=True,
                                               tokenize=True, return_dict=True,
-                                              return_tensors="pt", **chat_kw)
+                                              return_tensors="pt")
             how = "chat"
         elif _is_tokenizer(proc):
             inputs, how = _compose(ctx, proc, media), "tokenizer + image processor"

@@ -312,6 +312,9 @@ ARCH_KEYS: dict[tuple[str, str], str] = {
     ("falcon", "num_kv_heads"): "kv_heads",  # with multi_query the flag wins; kept in step
     ("swin", "embed_dim"): "width",          # stage widths are embed_dim * 2**stage
     ("gemma3n_vision", "hidden_size"): None,  # = timm MobileNet-V5's fixed 2048-wide output
+    # VoxtralProcessor hard-codes 3000-frame (30 s) chunks in its class audio_kwargs, which no
+    # saved setting overrides: the tower's 1500 positions must cover them
+    ("voxtral_encoder", "max_source_positions"): None,
     ("layoutlmv3", "input_size"): "image",  # the image side its patch position table is built for
     ("bloom", "n_head"): "heads",
     ("xlstm", "embedding_dim"): "width",     # an alias of hidden_size: the blocks read this one

@@ -8,8 +8,8 @@ each merge result in merge order) -> `tekken.json` (specials first, at Tekken's 
 equivalent HF `tokenizer.json` (`tiktoken.ranks_to_tokenizer_json`, specials first), so the same
 ids come out of either loader.
 
-Left out: the audio section is written for the tiny audio design (16 kHz, 128 mel bins, 2 s chunks,
-12.5 audio tokens a second: Voxtral's), not read from a checkpoint.
+Left out: the audio section is Voxtral's (16 kHz, 128 mel bins, 30 s chunks, 12.5 audio tokens a
+second), written as data, not read from a checkpoint.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ VERSION = "v11"  # audio and the [ARGS]/[CALL_ID] tool format
 PATTERN = (r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|"
            r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}|"
            r" ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")
-# the tiny audio design (registry AUDIO_POSITIONS: 100 tower positions = 200 mel frames = 2 s;
-# Voxtral's projector merges 4 positions per token: 25 tokens per 2 s)
-AUDIO = {"sampling_rate": 16000, "frame_rate": 12.5, "chunk_length_s": 2.0,
+# Voxtral's audio design: VoxtralProcessor hard-codes 30 s chunks (3000 mel frames), so the tiny
+# tower keeps its 1500 positions (registry ARCH_KEYS) and its projector merges 4 positions per
+# token: 375 tokens per 30 s chunk
+AUDIO = {"sampling_rate": 16000, "frame_rate": 12.5, "chunk_length_s": 30.0,
          "audio_encoding_config": {"num_mel_bins": 128, "hop_length": 160, "window_size": 400}}
 
 

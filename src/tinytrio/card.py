@@ -63,6 +63,7 @@ def write_model_card(directory: Path, result, recipe, base_model: str | None) ->
     rows += [f"| {k} | {o} | {t} |" for k, (o, t) in result.sizes.items()]
     fid = result.fidelity
     base = base_model or recipe.source
+    subs = "".join(f"\nSubstituted: {line}." for line in getattr(result, "substitutions", []))
     card = f"""---
 library_name: transformers
 base_model: {base}
@@ -82,7 +83,7 @@ random: use it to test code paths, never to judge quality. The original weights 
 
 Artifact size: {result.bytes:,} bytes. Non-size config keys kept: {fid.get('kept')}/{fid.get('total')}.
 Layers (original → tiny): {fid.get('layers')}; distinct layer kinds kept: {fid.get('layer_kinds')}.
-Tokenizer: {result.tokenizer or 'none'}.
+Tokenizer: {result.tokenizer or 'none'}.{subs}
 
 ## Rebuild
 

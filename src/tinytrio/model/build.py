@@ -85,6 +85,7 @@ class ModelResult:
     check: dict | None = None
     sizes: dict = field(default_factory=dict)
     processors: dict = field(default_factory=dict)  # what processors/ wrote, or why none
+    substitutions: list = field(default_factory=list)  # sub-configs replaced (backbones.py)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -119,6 +120,9 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
     resolved = resolve_model_source(source, trust_remote_code)
     original = normalized_config(resolved.config)
     complete_defaults(original)
+    from .backbones import substitute_timm_backbones
+
+    substitutions = substitute_timm_backbones(original)  # where timm cannot be imported
     mt = original["model_type"]
     published_dtype = resolved.config.get("dtype") or resolved.config.get("torch_dtype")
 
@@ -190,7 +194,8 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
             fidelity={"kept": report.kept, "total": report.total,
                       "layer_kinds": {k: list(v) for k, v in report.layer_kinds.items()},
                       "layers": {k: list(v) for k, v in report.layers.items()}},
-            sizes=_main_sizes(original, tiny), processors=processors)
+            sizes=_main_sizes(original, tiny), processors=processors,
+            substitutions=substitutions)
         from ..card import write_model_card
 
         write_model_card(tmp, result, recipe, resolved.base_model)

@@ -114,6 +114,33 @@ TIMM_MODEL_ARGS: dict[str, dict] = {
                                       "attn_pool_num_heads": 2},
 }
 
+# timm backbones (a `timm_backbone` sub-config: DETR-likes, OmDet-Turbo) where timm cannot be
+# imported (backbones.py): timm architecture -> (transformers backbone type, its kwargs, timm
+# feature index -> transformers out_indices entry, parent keys set where present). Only the
+# indices mapped have the same feature map in both; a config asking another (or timm-only
+# kwargs such as a dilated output_stride) keeps timm.
+TIMM_EQUIVALENTS: dict[str, tuple[str, dict, dict, dict]] = {
+    # timm's resnet50 = ResNet-50 v1.5 (stride on the 3x3), as transformers' ResNet; timm's
+    # feature i (1-4) is layer i, transformers' stage i (0 is the stem: timm's before max-pool)
+    "resnet50": ("resnet", {"embedding_size": 64, "hidden_sizes": [256, 512, 1024, 2048],
+                            "depths": [3, 4, 6, 3], "layer_type": "bottleneck",
+                            "hidden_act": "relu", "downsample_in_first_stage": False,
+                            "downsample_in_bottleneck": False},
+                 {1: 1, 2: 2, 3: 3, 4: 4}, {}),
+    # Swin-T; timm's feature i (layers.i) is transformers' stage i+1 (stage 0 is the patch
+    # embedding). timm gives unnormed NHWC maps that OmDet-Turbo norms and permutes itself;
+    # transformers' SwinBackbone norms each stage and gives NCHW, so the parent's own norm is off
+    # (as transformers' OmDet-Turbo tests build it)
+    "swin_tiny_patch4_window7_224": ("swin", {"patch_size": 4, "embed_dim": 96,
+                                              "depths": [2, 2, 6, 2], "num_heads": [3, 6, 12, 24],
+                                              "window_size": 7, "mlp_ratio": 4.0,
+                                              "drop_path_rate": 0.0},
+                                     {0: 1, 1: 2, 2: 3, 3: 4},
+                                     {"apply_layernorm_after_vision_backbone": False}),
+}
+# timm_backbone keys that become the transformers backbone's own (img_size: Swin's image_size)
+TIMM_KWARG_KEYS = {"num_channels": "num_channels", "img_size": "image_size"}
+
 
 # Settings a bare model_type's default config leaves degenerate, set as its checkpoints set them
 # (applied only when the SOURCE is a model_type name): model_type -> {key: value}.

@@ -88,7 +88,7 @@ def sweep_one(model_type: str, keep_dir: str | None = None) -> dict:
                 row["reason"] = f"needs {lib} ({failed[0][0]}): {UNAVAILABLE[lib]}"
         else:
             row["status"] = "pass"
-            row["reason"] = ""
+            row["reason"] = "; ".join(result.substitutions)  # a pass names what it substituted
         if keep_dir:
             dest = Path(keep_dir) / model_type
             shutil.rmtree(dest, ignore_errors=True)

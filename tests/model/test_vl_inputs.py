@@ -54,3 +54,28 @@ def test_stack_pixel_mask_per_tile_and_features_count(tmp_path):
     n = (inputs["input_ids"] == config["image_token_id"]).sum(-1)
     assert (n > 4).all()  # 2 x 2 merged patches, + 1 row separator per row + 2 boundaries
     model(**inputs).loss.backward()
+
+
+def test_crop_patch_images_pool_into_image_tokens(tmp_path):
+    """Molmo2: pixel_values are crops of flattened patches [crops, patches, p*p*C] (a low-res view
+    and one high-res crop per image), each image token pooling a window of patch indices; the
+    tower's position table is re-derived for the tiny crop (one row per patch), and the text
+    holds as many image tokens as the grids' pooled cells."""
+    from tinytrio.model.media_crops import pool_windows
+
+    config, model, inputs = _model_and_inputs("molmo2", tmp_path / "molmo2")
+    vc = config["vision_config"]
+    side = vc["image_size"][0] // vc["patch_size"]
+    assert vc["num_position_embeddings"] == side * side
+    pv, grids = inputs["pixel_values"], inputs["image_grids"]
+    assert pv.shape[1:] == (side * side, vc["patch_size"] ** 2 * 3)
+    assert pv.shape[0] == int(inputs["image_num_crops"].sum())
+    per_image = grids[:, 0] * grids[:, 1] + grids[:, 2] * grids[:, 3]
+    assert inputs["image_token_pooling"].shape[0] == int(per_image.sum())
+    assert int(inputs["image_token_pooling"].max()) == pv.shape[0] * pv.shape[1] - 1
+    assert ((inputs["input_ids"] == config["image_patch_id"]).sum(-1) == per_image).all()
+    model(**inputs).loss.backward()
+    assert model.model.vision_tower.patch_embedding.weight.grad is not None  # images really used
+    # an odd grid pads its windows with -1, the extra row / column after (as the processor's)
+    assert pool_windows(3, 9).tolist() == [[9, 10, 12, 13], [11, -1, 14, -1],
+                                           [15, 16, -1, -1], [17, -1, -1, -1]]

@@ -30,3 +30,13 @@ def test_default_edges_unrelated_to_a_non_square_config_take_the_tiny_side():
     t = Target(image_side=16, hw0=(32, 128))  # MGP-STR: ViT's 224 default, config 32 x 128
     assert shrink_image_processor({"size": {"height": 224, "width": 224}}, t)["size"] == \
         {"height": 16, "width": 16}
+
+
+def test_default_and_literal_processor_strings_become_tokens():
+    """Molmo2's processor reads `getattr(tokenizer, "image_token", "<|image|>")` (a default it
+    always uses) and looks up <im_col> by literal: both are tokens of the tiny tokenizer."""
+    tok = tokenizer_from_scratch("molmo2", 512).tokenizer
+    name_tokens(tok, "molmo2")
+    vocab = tok.get_vocab()
+    assert tok.image_token == "<|image|>" and tok.video_token == "<|video|>"
+    assert all(s in vocab for s in ("<|image|>", "<|video|>", "<im_col>", "<im_low>"))

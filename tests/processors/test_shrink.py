@@ -195,3 +195,13 @@ def test_none_processor_kwargs_take_the_configs_string():
     tiny = {"downsample_rate": "2/4", "vision_config": {"image_size": 128, "patch_size": 32}}
     out = shrink_processor_kwargs({"downsample_rate": None}, Target.of(tiny, tiny), tiny)
     assert out["downsample_rate"] == "2/4"
+
+
+def test_crop_overlap_margins_keep_a_window_on_the_tiny_grid():
+    """Molmo2's overlap_margins [4, 4] (patches of a 27-patch crop) become [1, 1] of a 4-patch
+    crop: a 2-patch window is left (the originals would leave -4, and the tiling fails)."""
+    t = Target(image_side=56, patch=14, grid0=27, grid=4)
+    assert shrink_image_processor({"overlap_margins": [4, 4]}, t)["overlap_margins"] == [1, 1]
+    assert shrink_image_processor({"overlap_margins": [0, 0]}, t)["overlap_margins"] == [0, 0]
+    t2 = Target(image_side=28, patch=14, grid0=27, grid=2)
+    assert sum(shrink_image_processor({"overlap_margins": [4, 4]}, t2)["overlap_margins"]) == 1

@@ -29,7 +29,9 @@ from .media_av import (
     any_mask, audio_mel, codebook_decoder_ids, feature_mask, hidden_states, input_features, input_values, latents,
     past_values, robot_state, trajectory, with_frame_codes,
 )
-from .media_prompts import inference_session, stacked_prompt
+from .media_crops import crop_patches
+from .media_gen import images_per_sample
+from .media_prompts import class_prompts, inference_session, stacked_prompt
 from .media_tiles import (
     aspect_ratio_ids, cross_attention_mask, image_embeds_position_mask, pixel_attention_mask,
 )
@@ -94,17 +96,25 @@ ARGS = {
     "pixel_attention_mask": pixel_attention_mask,
     "chunk_sample_lengths": sample_lengths, "t_cond": time_condition,
     "inference_session": inference_session,  # video trackers: frames + prompts (+ frame_idx)
+    # open-vocabulary detectors (OmDet-Turbo): task + class-name prompts, flattened classes
+    **dict.fromkeys(("classes_input_ids", "classes_attention_mask", "tasks_input_ids",
+                     "tasks_attention_mask", "classes_structure"), class_prompts),
+    # Molmo2: images as crops of patches, with the patch windows each image token pools
+    "image_token_pooling": crop_patches, "image_grids": crop_patches,
+    "image_num_crops": crop_patches,
+    "images_per_sample": images_per_sample,  # GLM-Image: + the grid of the image to generate
 }
 # builders that follow the final text length: run after the media placeholders are placed
 LATE = ("cross_attention_mask",)
 # an input -> the optional arguments that must come with it when the forward takes them
 COMPANIONS = [
     ("input_ids", ("attention_mask", "bbox", "visual_feats", "lang_ids")),
-    ("pixel_values", ("image_sizes", "image_grid_thw", "qformer_input_ids",
+    ("pixel_values", ("image_sizes", "image_grid_thw", "images_per_sample", "qformer_input_ids",
                       "image_position_ids", "high_res_pixel_values", "image_attention_mask",
                       "image_merge_sizes", "aspect_ratio_ids", "aspect_ratio_mask",
                       "cross_attention_mask", "image_embeds_position_mask",
-                      "pixel_attention_mask")),
+                      "pixel_attention_mask", "image_token_pooling", "image_grids",
+                      "image_num_crops")),
     ("input_features", ("input_features_mask", "feature_attention_mask",
                         "chunk_sample_lengths")),
     ("query_embeds", ("encoder_hidden_states",)),

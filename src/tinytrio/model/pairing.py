@@ -32,6 +32,12 @@ CONFIG_TOKEN_STRINGS: dict[str, dict[str, str | list[str]]] = {
         "<IMG_START>", "<IMG_GRID>", "<IMG_COL>", "<IMG_ROW>", "<IMG_END>"]},
     # Voxtral's processor reads its audio token by id (24): Tekken's [AUDIO]
     "voxtral": {"audio_token_id": "[AUDIO]"},
+    # Molmo2 (allenai/Molmo2-8B's added tokens): the processor expands each <|image|> into these
+    # by string; the model adds image features at <im_patch> (config image_token_id)
+    "molmo2": {"image_patch_id": "<im_patch>", "image_start_token_id": "<im_start>",
+               "low_res_image_start_token_id": "<low_res_im_start>",
+               "image_end_token_id": "<im_end>", "frame_start_token_id": "<frame_start>",
+               "frame_end_token_id": "<frame_end>"},
 }
 
 

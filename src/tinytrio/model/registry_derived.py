@@ -8,6 +8,8 @@ from __future__ import annotations
 REDERIVED: dict[str, tuple[str, ...]] = {
     "zamba": ("attention_hidden_size", "attention_head_dim"),
     "xcodec": ("codebook_dim",),  # = acoustic + semantic widths: the quantizer reads their concat
+    # = (image_size / patch_size)²: every crop's patches get one row each, added unsliced
+    "molmo2_vision": ("num_position_embeddings",),
 }
 # Keys a default config leaves None although the modeling code reads them unguarded (`head_dim
 # ** -0.5`, `heads // kv_heads`): filled with the value the config class documents for None.

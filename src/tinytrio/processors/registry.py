@@ -22,6 +22,12 @@ TOKEN_STRINGS: dict[str, dict[str, str]] = {
              "eof_token": "<|extra_201|>"},
 }
 
+# Token strings a processor looks up by literal (`tokenizer.convert_tokens_to_ids([...])`) that no
+# config id names: added to the tiny tokenizer. model_type -> strings
+LITERAL_TOKENS: dict[str, tuple[str, ...]] = {
+    "molmo2": ("<im_col>", "<im_low>"),  # the column separator and its unused low-res marker
+}
+
 # Sizes a feature extractor repeats from the model config by the same key: they follow the tiny
 # model's value. UnivNet's extractor draws the generator's noise with model_in_channels channels.
 SHARED_SIZES = ("model_in_channels",)
@@ -59,6 +65,11 @@ FEATURE_EXTRACTOR_CLASS: dict[str, str] = {"wav2vec2-bert": "SeamlessM4TFeatureE
 # Keys (in processors, image processors and configs) that hold the number of tokens per image.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",
                       "num_image_tokens")
+
+# Image-processor keys that count the patches a crop overlaps its neighbours by, per edge (Molmo2's
+# overlap_margins [4, 4] of a 27-patch crop): they keep their fraction of the tiny grid, at least
+# one patch each, and always leave a window of at least one patch between them.
+PATCH_MARGINS = ("overlap_margins",)
 
 # Config keys that, where present, fix the tokens per image whatever the grid: a perceiver
 # resampler (Idefics2) turns every image into this many latents.

@@ -176,6 +176,8 @@ def shrink_image_processor(d: dict, t: Target) -> dict:
             out[key] = t.tokens
         elif key == "num_frames" and _int(value):
             out[key] = min(value, R.VIDEO_FRAMES)
+        elif key in R.PATCH_MARGINS and t.grid and t.grid0:
+            out[key] = _margins(value, t.grid, t.grid0)
     size = d.get("size")
     if t.hw0 and side and isinstance(size, dict) and all(
             _int(size.get(k)) and size[k] <= t.hw0[i] for i, k in enumerate(EDGE_KEYS[:2])):
@@ -185,6 +187,17 @@ def shrink_image_processor(d: dict, t: Target) -> dict:
                                          for i, k in enumerate(EDGE_KEYS[:2])}}
     if _int(out.get("min_pixels")) and _int(out.get("max_pixels")):
         out["min_pixels"] = min(out["min_pixels"], out["max_pixels"])
+    return out
+
+
+def _margins(value: Any, grid: int, grid0: int) -> Any:
+    """Overlap margins in patches (one per edge) at the tiny grid: each keeps its fraction of the
+    crop, at least 1 where the original overlaps, and together they leave >= 1 patch of window."""
+    if not (isinstance(value, list) and value and all(_int(m) for m in value)):
+        return value
+    out = [max(1, round(m * grid / grid0)) if m > 0 else 0 for m in value]
+    while sum(out) >= grid and max(out) > 0:
+        out[out.index(max(out))] -= 1
     return out
 
 

@@ -24,6 +24,10 @@ _ADDED = re.compile(r"self\.(\w+_token)\.content\b")
 # `getattr(tokenizer, "x_token", None)`: a token the processor reads when the tokenizer has one
 # (PocketTTS's optional voice BOS): named where the config names its id, never invented
 _OPTIONAL_READS = re.compile(r"getattr\(\s*tokenizer\s*,\s*[\"'](\w+_token)[\"']")
+# `getattr(tokenizer, "image_token", "<|image|>")`: a token the processor always uses, the
+# tokenizer's if it names one, else the default string (Molmo2's prompt placeholders)
+_DEFAULT_READS = re.compile(
+    r"getattr\(\s*tokenizer\s*,\s*[\"'](\w+_token)[\"']\s*,\s*[\"']([^\"'\s]+)[\"']\s*\)")
 _FROM_TOKENIZER = re.compile(r"self\.(\w+_token)\s*=\s*tokenizer\.(\w+_token)\b(?!_)")
 _ID_OF = re.compile(r"self\.(\w+_token)_id\s*=\s*tokenizer\.convert_tokens_to_ids\(\s*self\.(\w+_token)\s*\)")
 
@@ -74,7 +78,7 @@ def token_strings(model_type: str) -> dict[str, str]:
         source = processor_source(model_type)
         for const, value in _CONSTANT.findall(source):
             found.setdefault(const.lower(), value)
-        for attr, value in _SELF_LITERAL.findall(source):
+        for attr, value in _SELF_LITERAL.findall(source) + _DEFAULT_READS.findall(source):
             found[attr] = value
         for name, p in inspect.signature(cls.__init__).parameters.items():
             if name.endswith("_token") and isinstance(p.default, str) and p.default:
@@ -108,9 +112,10 @@ def unnamed_string(attr: str) -> str:
 
 @lru_cache(maxsize=None)
 def tokenizer_reads(model_type: str) -> tuple[str, ...]:
-    """The `tokenizer.X_token` attributes the processor's source reads."""
+    """The `tokenizer.X_token` attributes the processor's source reads (with a default or not)."""
     source = processor_source(model_type)
-    return tuple(sorted(set(_READS.findall(source)) - {"bos_token", "eos_token", "pad_token",
+    reads = _READS.findall(source) + [a for a, _ in _DEFAULT_READS.findall(source)]
+    return tuple(sorted(set(reads) - {"bos_token", "eos_token", "pad_token",
                                                         "unk_token", "sep_token", "cls_token",
                                                         "mask_token"}))
 
@@ -167,6 +172,7 @@ def name_tokens(tokenizer, model_type: str, id_strings: dict | None = None) -> N
     # every string the processor reads by attribute, named or not (Emu3's five), must be a token
     new = [strings[a] for a in tokenizer_reads(model_type) if a in strings and not _has(
         tokenizer, a) and strings[a] not in vocab and a not in added_token_attrs(model_type)]
+    new += [s for s in R.LITERAL_TOKENS.get(model_type, ()) if s not in vocab and s not in new]
     if new:
         tokenizer.add_tokens(new, special_tokens=True)
         vocab = tokenizer.get_vocab()

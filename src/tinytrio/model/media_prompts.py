@@ -83,3 +83,20 @@ def stacked_prompt(ctx: Ctx):
     c = _channels(vc)
     return {k: torch.rand((ctx.batch, c, max(1, h // 2), w), generator=ctx.gen)
             for k in ("pixel_values", "prompt_pixel_values", "prompt_masks")}
+
+
+CLASSES = 2  # class names per detection task (open-vocabulary detectors)
+
+
+def class_prompts(ctx: Ctx):
+    """Open-vocabulary detection (OmDet-Turbo): one task prompt per image and CLASSES class
+    names each, the class prompts flattened over the batch, as its processor makes them:
+    classes_input_ids [batch * CLASSES, seq], tasks_input_ids [batch, seq], classes_structure
+    [batch] (classes per task), with all-ones masks."""
+    if "classes_input_ids" in ctx.inputs:
+        return None
+    classes = text_ids(ctx.config, ctx.batch * CLASSES, SEQ, ctx.gen)
+    tasks = text_ids(ctx.config, ctx.batch, SEQ, ctx.gen)
+    return {"classes_input_ids": classes, "classes_attention_mask": torch.ones_like(classes),
+            "tasks_input_ids": tasks, "tasks_attention_mask": torch.ones_like(tasks),
+            "classes_structure": torch.full((ctx.batch,), CLASSES, dtype=torch.long)}

@@ -392,6 +392,7 @@ DEFAULTS = dict(
 # Keys some default configs leave None that the model needs, and settings a bare model_type's
 # default config leaves degenerate: registry_fill.py.
 from .registry_fill import FILL_NONE, VISION_TYPE_DEFAULTS  # noqa: F401, I001  (re-exported)
-from .registry_fill import TYPE_DEFAULTS  # noqa: F401, E402 (re-exported)
+from .registry_fill import ARCH_KEYS_FILL, TYPE_DEFAULTS  # noqa: F401, E402 (re-exported)
+ARCH_KEYS.update(ARCH_KEYS_FILL)  # per-architecture families kept in registry_fill.py
 from .registry_derived import DERIVED_ABSENT, DERIVED_NONE, REDERIVED  # noqa: F401, E402 (re-exported)
 from .registry_derived import IMPLICIT_ROPE, ROPE_DEFAULTS  # noqa: F401, E402 (re-exported)

@@ -141,6 +141,24 @@ TIMM_EQUIVALENTS: dict[str, tuple[str, dict, dict, dict]] = {
 # timm_backbone keys that become the transformers backbone's own (img_size: Swin's image_size)
 TIMM_KWARG_KEYS = {"num_channels": "num_channels", "img_size": "image_size"}
 
+# (model_type, key) -> size family, merged into registry.ARCH_KEYS (which is near its size limit)
+ARCH_KEYS_FILL: dict[tuple[str, str], str] = {
+    # OmDet-Turbo: its decoder reads `task_project`, built only when class_embed_dim (= the text
+    # tower's width, which the text projection keeps) differs from decoder_hidden_dim: the
+    # detector's width stays half the text width, as in the original (256 vs 512); its FFNs
+    ("omdet-turbo", "d_model"): "half_width", ("omdet-turbo", "decoder_hidden_dim"): "half_width",
+    ("omdet-turbo", "text_projection_in_dim"): "width",
+    ("omdet-turbo", "text_projection_out_dim"): "width",
+    ("omdet-turbo", "encoder_dim_feedforward"): "ffn",
+    ("omdet-turbo", "decoder_dim_feedforward"): "ffn",
+    # Bark: the semantic model's output is 10000 HuBERT-derived units + 48 specials (a codebook,
+    # not text): tiny, it leaves the input vocab room for the text ids generate() shifts past it
+    ("semantic", "output_vocab_size"): "codebook",
+    # the fine model's vocab is one EnCodec codebook (1024) + 32 specials
+    ("fine_acoustics", "input_vocab_size"): "codebook",
+    ("fine_acoustics", "output_vocab_size"): "codebook",
+}
+
 
 # Settings a bare model_type's default config leaves degenerate, set as its checkpoints set them
 # (applied only when the SOURCE is a model_type name): model_type -> {key: value}.
@@ -176,6 +194,11 @@ TYPE_DEFAULTS: dict[str, dict] = {
             "rope_type": "default", "rope_theta": 1e7, "partial_rotary_factor": 0.25}}),
     "qwen4_exp": {"text_config": _QSA},
     "esm": {"vocab_size": 33, "pad_token_id": 1, "mask_token_id": 32},  # ESM-2's amino-acid vocab
+    # every Bark sub-model defaults to vocab 10048, where no text id fits past the semantic
+    # output; suno/bark's: text + 10048 in, 10048 semantic out, 12096 coarse, 1056 fine
+    "bark": {"semantic_config": {"input_vocab_size": 129600, "output_vocab_size": 10048},
+             "coarse_acoustics_config": {"input_vocab_size": 12096, "output_vocab_size": 12096},
+             "fine_acoustics_config": {"input_vocab_size": 1056, "output_vocab_size": 1056}},
     # the speech encoder embeds the speech decoder's codes (decoder vocab 8194), not 256 ids
     "clvp": {"speech_config": {"vocab_size": 8194}},
     # the decoder starts from the last label_length (10) context steps: a context of 8 (the

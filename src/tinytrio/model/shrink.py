@@ -149,7 +149,12 @@ class _Level:
                 new[key] = [self._rule(fam, key, v, H, H0, A, heads0, hd_max) for v in value]
         widths = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
                   and family(k, self.mt) == "width"}
-        new.update(self._lists(H, widths))
+        for key, value in d.items():  # half of a width of this level (x and y sine features)
+            if _int(value) and family(key, self.mt) == "half_width" and 2 * value in widths:
+                new[key] = widths[2 * value] // 2
+        halves = {v: new[k] for k, v in d.items() if _int(v) and _int(new.get(k))
+                  and family(k, self.mt) == "half_width"}  # a list of them follows them too
+        new.update(self._lists(H, {**halves, **widths}))
         new.update(vq_top_width(d, new, lambda k: family(k, self.mt)))  # VQGAN attention
         for key, lk in R.STACKED_WIDTHS.items():  # width x (last state + the listed ones)
             if _int(new.get(key)) and isinstance(d.get(lk), list):
@@ -164,9 +169,6 @@ class _Level:
                         isinstance(new.get(lk), list) and family(lk, self.mt) == "width":
                     new[key] = new[lk][0]
                     break
-        for key, value in d.items():  # half of a width of this level (x and y sine features)
-            if _int(value) and family(key, self.mt) == "half_width" and 2 * value in widths:
-                new[key] = widths[2 * value] // 2
         for key, value in d.items():  # a pyramid's base width shares its stage lists' scale
             if _int(value) and family(key, self.mt) == "pyramid" and top > H:
                 new[key] = _multiple(round(value * H / top), 8)

@@ -32,6 +32,8 @@ def pipeline_task(model) -> str:
     if main == "pixel_values":
         if name.endswith("ForImageClassification"):
             return "image-classification"
+        if _mapped(model, "MODEL_FOR_OBJECT_DETECTION_MAPPING_NAMES"):
+            return "object-detection"
         if model.can_generate():
             return "image-text-to-text"
         return "image-feature-extraction"
@@ -91,7 +93,7 @@ def speech_to_text(model) -> bool:
 def _processor_parts(ctx: Ctx, task: str) -> dict:
     """image_processor / feature_extractor / processor from the model directory, or Skip."""
     needs_image = task in ("image-classification", "image-feature-extraction",
-                           "image-text-to-text")
+                           "image-text-to-text", "object-detection")
     needs_audio = task in ("automatic-speech-recognition", "audio-classification",
                            "zero-shot-audio-classification") or (
         task == "feature-extraction" and getattr(ctx.model, "main_input_name", "") in (
@@ -149,7 +151,12 @@ def _kwargs_inputs(ctx: Ctx) -> dict:
 def check_pipeline(ctx: Ctx) -> str:
     from transformers import pipeline
 
+    from ..model.entry import entry_name
+
     task = pipeline_task(ctx.model)
+    if entry_name(ctx.model) not in ("forward", "generate"):  # pipelines call one of the two
+        raise Skip(f"{type(ctx.model).__name__} implements no forward for the {task} pipeline to "
+                   f"call; its entry point is {entry_name(ctx.model)}()")
     parts = _processor_parts(ctx, task)
     gen = {"max_new_tokens": 3, "do_sample": False}
     with quiet():
@@ -179,6 +186,13 @@ def check_pipeline(ctx: Ctx) -> str:
         elif task in ("image-classification", "image-feature-extraction"):
             out = pipe(_image(ctx, parts))
             shown = f"{len(out)} results"
+        elif task == "object-detection":
+            post = "post_process_object_detection"
+            if not hasattr(parts["image_processor"], post):
+                raise Skip(f"{type(parts['image_processor']).__name__} has no {post}, which "
+                           f"the object-detection pipeline calls")
+            out = pipe(_image(ctx, parts), threshold=0.0)  # a random model's every query
+            shown = f"{len(out)} boxes, e.g. {out[0]['box'] if out else None}"
         elif task == "image-text-to-text":
             # as users call it: a chat message holding the image, through the chat template
             chat = [{"role": "user", "content": [{"type": "image", "image": _image(ctx, parts)},

@@ -53,12 +53,14 @@ class Plan:
 
 
 class ConcatCollator:
-    """Rows that are already batches of one (the model's dummy inputs): concatenate them."""
+    """Rows that are already batches of one (the model's dummy inputs): concatenate them (a list,
+    such as a detector's per-image targets, by joining the lists)."""
 
     def __call__(self, rows):
         import torch
 
-        return {k: torch.cat([r[k] for r in rows]) for k in rows[0]}
+        return {k: sum((r[k] for r in rows), []) if isinstance(rows[0][k], list) else
+                torch.cat([r[k] for r in rows]) for k in rows[0]}
 
 
 class SpeechCollator:

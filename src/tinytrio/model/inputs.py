@@ -206,6 +206,11 @@ def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
     if name.endswith(("ForSequenceClassification", "ForImageClassification",
                       "ForAudioClassification", "ForVideoClassification")):
         return {"labels": torch.randint(0, max(1, config.num_labels), (batch,), generator=gen)}
+    if name.endswith("ForObjectDetection") and "pixel_values" in inputs:
+        from .media_boxes import box_targets, closed_set_detector
+
+        if closed_set_detector(model):  # a dict of classes and boxes per image (DETR's loss)
+            return {"labels": box_targets(config, batch, gen)}
     if name.endswith("ForCTC"):
         return {"labels": text_ids(config, batch, 4, gen)}
     if name.endswith("ForTokenClassification") and "input_ids" in inputs:

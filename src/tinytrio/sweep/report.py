@@ -137,7 +137,10 @@ def coverage_page(report: dict) -> str:
         "torchvision::nms does not exist`, measured with torchvision 0.28.0), and timm imports "
         "torchvision when it is imported, so the types whose modeling code needs timm are "
         "skipped with that reason; moving to a torch/torchvision pair that imports (torch 2.14.1 "
-        "+ torchvision 0.29.1, a 5.5 GB CUDA build) would lift them. `tinytrio[all]` holds the "
+        "+ torchvision 0.29.1, a 5.5 GB CUDA build) would lift them. Types whose code runs "
+        "without timm but whose default config names a timm backbone (the DETR family's "
+        "ResNet-50, OmDet-Turbo's Swin-T) are built with the equal transformers backbone "
+        "instead, which their row's reason names. `tinytrio[all]` holds the "
         "optional libraries that do install (diffusers). Where they do import (a GPU machine "
         "with torch 2.11), the skipped types were swept too: "
         "[docs/sweep/optional-libraries.md](sweep/optional-libraries.md).\n\n")

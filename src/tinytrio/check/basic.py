@@ -91,15 +91,18 @@ def check_tokenizer(ctx: Ctx) -> str:
 def check_forward(ctx: Ctx) -> str:
     import torch
 
+    from ..model.entry import call, entry_name
     from ..model.inputs import make_inputs
 
     ctx.inputs = to_device(make_inputs(ctx.model), ctx.device)
     with torch.no_grad():
-        ctx.outputs = ctx.model(**fresh(ctx.inputs))
+        ctx.outputs = call(ctx.model, fresh(ctx.inputs))
     ctx.reference = first_tensor(ctx.outputs)
     if not torch.isfinite(ctx.reference.float()).all():
         raise AssertionError("forward produced NaN or inf")
-    return f"{'+'.join(ctx.inputs)} -> {tuple(ctx.reference.shape)}"
+    entry = entry_name(ctx.model)
+    via = "" if entry == "forward" else f" (via {entry}: the class implements no forward)"
+    return f"{'+'.join(ctx.inputs)} -> {tuple(ctx.reference.shape)}{via}"
 
 
 # config / generation_config fields that hold token ids the decoder will embed
@@ -141,6 +144,11 @@ def check_generate(ctx: Ctx) -> str:
 
     if not ctx.model.can_generate():
         raise Skip("not a generative model")
+    from ..model.entry import entry_name
+
+    if entry_name(ctx.model) == "generate":
+        raise Skip(f"generate() is {type(ctx.model).__name__}'s entry point, with its own "
+                   "arguments: the forward check ran it")
     from ..model.inputs import ONE_STEP_DECODERS
     from ..model.media_av import room_to_generate
 
@@ -182,8 +190,11 @@ def surrogate_loss(out):
 def check_backward(ctx: Ctx) -> str:
     import torch
 
+    from ..model.entry import call, not_trainable
     from ..model.inputs import make_inputs
 
+    if not_trainable(ctx.model):
+        raise Skip(not_trainable(ctx.model))
     # the forward check runs under no_grad; an inference tensor means the model's own forward
     # is decorated with torch.inference_mode (video trackers): it has no training path
     if ctx.reference is not None and ctx.reference.is_inference():
@@ -194,7 +205,7 @@ def check_backward(ctx: Ctx) -> str:
     buffers = {n: b.detach().clone() for n, b in model.named_buffers()}
     try:
         inputs = to_device(make_inputs(model, labels=True), ctx.device)
-        out = model(**inputs)
+        out = call(model, inputs)
         loss = getattr(out, "loss", None)
         if loss is None:
             loss = surrogate_loss(out)

@@ -140,9 +140,11 @@ def forward(model, inputs: dict):
     (noise, sampled masks) give comparable outputs run after run."""
     import torch
 
+    from ..model.entry import call
+
     with torch.no_grad(), torch.random.fork_rng():
         torch.manual_seed(0)
-        return first_tensor(model(**fresh(inputs)))
+        return first_tensor(call(model, fresh(inputs)))
 
 
 def fresh(inputs: dict) -> dict:

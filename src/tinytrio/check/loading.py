@@ -6,6 +6,7 @@ model that `load` put in the context.
 
 from __future__ import annotations
 
+import copy
 import json
 import struct
 import tempfile
@@ -122,6 +123,8 @@ def check_meta_load(ctx: Ctx) -> str:
     if result.unexpected_keys:
         raise AssertionError(f"unexpected keys: {result.unexpected_keys[:3]}")
     model = empty.to(ctx.device).eval()
+    if getattr(ctx.model, "generation_config", None) is not None:  # what from_pretrained loads
+        model.generation_config = copy.deepcopy(ctx.model.generation_config)  # beside the weights
     same = assert_same(ctx.reference, forward(model, ctx.inputs), "meta init -> assign")
     mb = sum(p.numel() * p.element_size() for p in ctx.model.parameters())
     return f"{len(shapes)} params built on meta (0 of {nbytes(mb)} allocated), assigned, {same}"

@@ -225,6 +225,11 @@ def check_train(ctx: Ctx) -> str:
     from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
     model = ctx.load()
+    from ..model.entry import entry_name, not_trainable
+
+    if entry_name(model) != "forward":  # Trainer calls model(**batch)
+        raise Skip(not_trainable(model) or f"{type(model).__name__} implements no forward for "
+                   f"Trainer to call; its entry point is {entry_name(model)}()")
     plan = plan_training(model, ctx.tokenizer, ctx.path)
     model = plan.model.train()
     before = checksum(model)

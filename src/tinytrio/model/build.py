@@ -143,7 +143,10 @@ def make_tiny_model(source: str, out: str | Path, *, hidden_size: int | None = N
                               f"{len(tok.tokenizer)}; raise it or pass --tokenizer none")
         vocab = max(vocab, vocab_size or 0)
     else:
-        vocab = vocab_size or min(orig_vocab or DEFAULT_VOCAB, DEFAULT_VOCAB)
+        from ..tokenizer.chars import NO_TEXT_TOKENIZER  # ids that are no text: a fixed vocab
+
+        keep = orig_vocab if mt in NO_TEXT_TOKENIZER and tokenizer == "auto" else None
+        vocab = vocab_size or keep or min(orig_vocab or DEFAULT_VOCAB, DEFAULT_VOCAB)
     pairing.set_vocab(tiny, vocab, orig_vocab)
     _follow_text_vocab(tiny, vocab, orig_vocab)
     pairing.follow_code_ids(original, tiny)
@@ -339,6 +342,13 @@ def _generation_config(model, resolved, tok, vocab: int):
             else gen.bos_token_id
 
     gen.update(**GENERATION_DEFAULTS.get(model.config.model_type, {}))
+    from .gen_derived import derived_generation
+
+    derived = derived_generation(model.config)
+    for key, value in derived.items():  # keys no GenerationConfig has
+        setattr(gen, key, value)
+    if derived:  # else from_pretrained drops the keys of a config "from the model config"
+        gen._from_model_config = False
     return gen
 
 

@@ -17,9 +17,11 @@ import itertools
 import torch
 
 from .args import ARGS, COMPANIONS, LATE
+from .entry import call, entry_params, padded
 from .registry import FIXED_OUTPUT_POSITIONS
 from .registry_fill import INPUT_BATCH_ONE, INPUT_IMAGE_HW
 from .media import SEQ, Ctx, image_config, image_token_id, reserved_ids, text_ids  # noqa: F401
+from .media_gen import bound_image_runs
 from .media_av import FRAME_CODE_IDS, code_decoder, has_audio_tower, place_audio_tokens
 
 # Each layout choice with its options, most common first; tried as a product, in order.
@@ -31,8 +33,9 @@ LAYOUT_CHOICES = {
     "sizes": (False, True),             # pass image_sizes (Pixtral-style towers need them)
     "pmask": ("pixel", "tile"),         # pixel_attention_mask of a stack: per pixel, per tile
     "audio_mask": (False, True),        # pass a padding_mask of the waveform's real samples
-    # hidden_states as the main input: [B, T, hidden], [B, hidden, T], a waveform [B, ch, samples]
-    "hidden": ("btc", "bct", "wave"),
+    # hidden_states as the main input: [B, T, hidden], [B, hidden, T], a waveform [B, ch, samples],
+    # a feature map [B, channels, side, side]
+    "hidden": ("btc", "bct", "wave", "map"),
     # an audio-code decoder's decoder_input_ids: [B * codebooks, T], [B, T, codebooks]
     "codes": ("rows", "frames"),
 }
@@ -113,6 +116,7 @@ def _build(model, params: dict, names: list[str], layout: dict, batch: int, seed
     with torch.random.fork_rng():
         _fill(ctx, [n for n in names if n not in LATE])
         ctx.place_media_tokens()
+        bound_image_runs(ctx)  # GLM-Image: image-start / image-end ids around the placeholders
         place_audio_tokens(ctx)
         _fill(ctx, [n for n in names if n in LATE])  # they follow the final text
     return {k: v for k, v in ctx.inputs.items() if k in params or k in names}
@@ -138,7 +142,7 @@ def _runs(model, inputs: dict) -> bool:
     model.eval()
     try:
         with torch.no_grad():
-            model(**inputs)
+            call(model, inputs)
         return True
     except Exception:
         return False
@@ -148,8 +152,9 @@ def _runs(model, inputs: dict) -> bool:
 
 
 def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> dict:
-    """Keyword arguments for `model(**inputs)`; with labels=True, also what a loss needs."""
-    params = inspect.signature(model.forward).parameters
+    """Keyword arguments for `model(**inputs)` (for a class without a forward, for its entry
+    method: model/entry.py); with labels=True, also what a loss needs."""
+    params = entry_params(model)
     names = _wanted(model, params)
     single = INPUT_BATCH_ONE.get(model.config.model_type)
     batch = 1 if single is not None else batch
@@ -172,7 +177,7 @@ def make_inputs(model, batch: int = 2, seed: int = 0, labels: bool = False) -> d
             pass
     if labels and type(model).__name__.endswith(FRAME_LOSSES) and "attention_mask" in params:
         names = names + ["attention_mask"]  # the CTC / transducer loss counts encoder frames
-    inputs = _build(model, params, names, layout, batch, seed)
+    inputs = padded(model, _build(model, params, names, layout, batch, seed))
     if labels:
         gen = torch.Generator().manual_seed(seed + 1)
         inputs.update(make_labels(model, inputs, batch, gen))
@@ -188,7 +193,7 @@ def _to_dtype(model, inputs: dict) -> dict:
 def make_labels(model, inputs: dict, batch: int, gen: torch.Generator) -> dict:
     config = model.config
     name = type(model).__name__
-    params = inspect.signature(model.forward).parameters
+    params = entry_params(model)
     if "labels" not in params:
         if "future_values" in params and "past_values" in inputs and "future_values" not in inputs:
             from .media_av import future_values

@@ -210,8 +210,12 @@ def latents(ctx: Ctx):
 def hidden_states(ctx: Ctx):
     """`hidden_states` as the main input: a sequence [B, T, hidden] (vision towers), the same
     channels first [B, hidden, T] (a conv codec decoder's latents), or a waveform [B, channels,
-    samples] (a conv codec encoder) -- the "hidden" layout, probed in that order."""
+    samples] (a conv codec encoder), or a feature map [B, channels, side, side] (GLM-Image's VQ
+    tokenizer encodes its vision tower's features) -- the "hidden" layout, probed in that order."""
     kind = ctx.layout.get("hidden", "btc")
+    if kind == "map":
+        channels = _get((ctx.config,), "latent_channels", "hidden_size", default=64)
+        return torch.randn((ctx.batch, channels, 4, 4), generator=ctx.gen)
     if kind == "wave":
         channels = _get((ctx.config,), "channels", "audio_channels", default=1)
         return torch.randn((ctx.batch, channels, audio_samples(ctx.config)), generator=ctx.gen) * 0.1

@@ -157,6 +157,11 @@ ARCH_KEYS_FILL: dict[tuple[str, str], str] = {
     # the fine model's vocab is one EnCodec codebook (1024) + 32 specials
     ("fine_acoustics", "input_vocab_size"): "codebook",
     ("fine_acoustics", "output_vocab_size"): "codebook",
+    # Bark's context (1024) and the size of its causal-mask buffers, [block, block] per layer
+    **{(t, "block_size"): "positions" for t in ("semantic", "coarse_acoustics", "fine_acoustics")},
+    # GLM-Image's VQ tokenizer reads the vision tower's features (1536 = its hidden_size): a
+    # width, not a VAE's few latent channels (in glm_image, linked.PART_WIDTHS ties the two)
+    ("glm_image_vqmodel", "latent_channels"): "width",
 }
 
 

@@ -81,3 +81,13 @@ def test_width_coefficient_is_capped_and_the_top_conv_follows():
 def test_prediction_head_width_shrinks():
     tiny, _ = shrink_config(default("ultrabert"))  # the MLM head's 768 was 31% of the model
     assert tiny["prediction_head_size"] == tiny["hidden_size"] == 64
+
+
+def test_part_width_follows_the_part_that_feeds_it():
+    """GLM-Image's VQ quantizer encodes the vision tower's features: its latent_channels (1536,
+    the tower's width, though a plain channel count elsewhere) follows the tiny tower."""
+    tiny, _ = shrink_config(default("glm_image"))
+    assert tiny["vq_config"]["latent_channels"] == tiny["vision_config"]["hidden_size"] < 1536
+    chameleon, _ = shrink_config(default("chameleon"))  # a VQGAN's latent channels: kept
+    assert chameleon["vq_config"]["latent_channels"] == default("chameleon")["vq_config"][
+        "latent_channels"]

@@ -205,3 +205,14 @@ def test_crop_overlap_margins_keep_a_window_on_the_tiny_grid():
     assert shrink_image_processor({"overlap_margins": [0, 0]}, t)["overlap_margins"] == [0, 0]
     t2 = Target(image_side=28, patch=14, grid0=27, grid=2)
     assert sum(shrink_image_processor({"overlap_margins": [4, 4]}, t2)["overlap_margins"]) == 1
+
+
+def test_temporal_patch_is_what_a_2d_tower_reads():
+    """GLM-Image's tower names no temporal patch size (its patch embedding is 2-D): the image
+    processor's default 2 frames per flattened row becomes 1; a Qwen-VL tower's own 2 stays."""
+    glm = {"model_type": "glm_image", "vision_config": {"patch_size": 16, "image_size": 64}}
+    out = shrink_image_processor({"temporal_patch_size": 2, "patch_size": 14}, Target.of(glm, glm))
+    assert (out["temporal_patch_size"], out["patch_size"]) == (1, 16)
+    qwen = {"model_type": "qwen2_vl", "vision_config": {"patch_size": 14, "temporal_patch_size": 2}}
+    assert shrink_image_processor({"temporal_patch_size": 2}, Target.of(qwen, qwen)) == {
+        "temporal_patch_size": 2}

@@ -12,6 +12,8 @@ apply them during shrinking:
 - MERGED_WIDTHS: a composite's width that is a part's width times merge_size² (a pixel shuffle
   folds merge x merge patches into the channels): it follows the tiny part. SHUFFLED_WIDTHS: the
   same within one level, by a float shuffle ratio (hidden_size / ratio²).
+- PART_WIDTHS: one part's input width that another part's output feeds (GLM-Image's VQ
+  quantizer reads the vision tower's features): it follows the other part's tiny value.
 - AXIAL_SHAPES: factors whose product is the only length the model trains on (Reformer): capped,
   and the training inputs are that long (train_length).
 - UNFOLDED_LAYERS: a config class that rewrites num_hidden_layers from a per-stack count: the
@@ -61,6 +63,13 @@ SHUFFLED_WIDTHS = {
 # (model_type, key) -> the whole multiple of hidden_size it must stay (no FFN cap): Voxtral's
 # projector reshapes the tower's output by intermediate_size, 4 frames per audio token
 RATIO_WIDTHS = {("voxtral_encoder", "intermediate_size"): 4}
+
+# (model_type, part, key) -> (other part, its key): a part's input width that another part's output
+# feeds: it follows that part's tiny value
+PART_WIDTHS = {
+    # GLM-Image's VQ quantizer encodes the vision tower's features: quant_conv reads latent_channels
+    ("glm_image", "vq_config", "latent_channels"): ("vision_config", "hidden_size"),
+}
 
 # lists of factors whose product is the one length the model trains on -> the cap of each factor
 # (Reformer's axial position embeddings: training asserts prod(axial_pos_shape) == sequence length;
@@ -132,6 +141,11 @@ def merged_widths(d: dict) -> None:
     for (mt, key), ratio in RATIO_WIDTHS.items():
         if d.get("model_type") == mt and _int(d.get(key)) and _int(d.get("hidden_size")):
             d[key] = d["hidden_size"] * ratio
+    for (mt, part, key), (other, width) in PART_WIDTHS.items():
+        p, o = d.get(part), d.get(other)
+        if d.get("model_type") == mt and isinstance(p, dict) and isinstance(o, dict) and \
+                _int(p.get(key)) and _int(o.get(width)):
+            p[key] = o[width]
 
 
 def linked_sizes(d: dict) -> None:

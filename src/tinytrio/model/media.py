@@ -156,7 +156,8 @@ def _count_image_tokens(ctx: Ctx) -> int:
     except Exception:
         return counted or 1
     if hasattr(feats, "pooler_output") and feats.pooler_output is not None:
-        feats = feats.pooler_output
+        from .media_gen import quantized_codes  # (GLM-Image: one placeholder per VQ code)
+        feats = quantized_codes(ctx, feats.pooler_output)
     elif getattr(feats, "deepstack_features", None):  # Granite-4 Vision: [(layer, [per image])]
         feats = feats.deepstack_features[0][1]
     elif hasattr(feats, "last_hidden_state"):

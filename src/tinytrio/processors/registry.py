@@ -62,6 +62,11 @@ PROCESSOR_CLASS: dict[str, str] = {"kosmos-2": "Kosmos2Processor"}
 # but its forward takes stacked mel input_features, as facebook/w2v-bert-2.0's SeamlessM4T one makes.
 FEATURE_EXTRACTOR_CLASS: dict[str, str] = {"wav2vec2-bert": "SeamlessM4TFeatureExtractor"}
 
+# The temporal patch size of towers whose config names none, where the image processor's default
+# differs: GLM-Image's 2-D patch embedding views each flattened row as in_channels x p x p, so the
+# processor's default of 2 frames per row would double the patches its grid counts
+TEMPORAL_PATCH: dict[str, int] = {"glm_image": 1}
+
 # Keys (in processors, image processors and configs) that hold the number of tokens per image.
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",
                       "num_image_tokens")

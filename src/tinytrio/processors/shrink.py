@@ -106,7 +106,9 @@ class Target:
         pos = _find(tiny, "max_source_positions", audio)
         pos0 = _find(original, "max_source_positions", audio)
         strategy = _find(tiny, "vision_feature_select_strategy")
-        return cls(side, patch, merge, _side(_find(tiny, "temporal_patch_size")), grid0, grid,
+        temporal = _side(_find(tiny, "temporal_patch_size")) or R.TEMPORAL_PATCH.get(
+            tiny.get("model_type"))
+        return cls(side, patch, merge, temporal, grid0, grid,
                    tokens, mel if _int(mel) else None, pos if _int(pos) else None,
                    pos0 if _int(pos0) else None, strategy if isinstance(strategy, str) else None,
                    _hw(_find(original, "image_size")),

@@ -26,18 +26,19 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
         return None
     vocab = recipe.vocab_size
     mt = original["model_type"]
-    if pairing.text_vocab(original) is None and choice == "auto":
-        return None  # no text vocabulary (ViT, ResNet …): nothing to tokenize
-    placeholders = _placeholders(original)
+    from ..tokenizer.chars import NO_TEXT_TOKENIZER
+
+    if choice == "auto" and (pairing.text_vocab(original) is None or mt in NO_TEXT_TOKENIZER):
+        return None  # no text vocabulary (ViT, ResNet …, ImageGPT's colour clusters): nothing to tokenize
     if choice == "auto":
         if resolved.directory is not None and T.find_tokenizer_files(resolved.directory):
             tok = T.tokenizer_from_source(resolved.directory, vocab)
         else:
-            tok = T.tokenizer_from_scratch(mt, vocab, extra_special_tokens=placeholders)
+            return _from_scratch(mt, original, vocab)
     elif Path(choice).expanduser().exists():
         tok = T.tokenizer_from_source(Path(choice).expanduser(), vocab)
     elif choice in _model_types():
-        tok = T.tokenizer_from_scratch(choice, vocab, extra_special_tokens=placeholders)
+        return _from_scratch(choice, original, vocab)
     else:
         from ..sources import HUB_ID, hub_snapshot
 
@@ -45,6 +46,32 @@ def tiny_tokenizer_for(resolved, original: dict, recipe):
             raise OptionError(f"--tokenizer {choice!r} is not auto, none, a path, a model_type or "
                               f"a Hub id")
         tok = T.tokenizer_from_source(hub_snapshot(choice, _TOKENIZER_PATTERNS), vocab)
+    return _finish(tok, original)
+
+
+def _from_scratch(name: str, original: dict, vocab: int | None):
+    """A from-scratch tokenizer, finished; with no --vocab-size, never larger than the original
+    text vocab where its kind fits in it: rebuilt once smaller when the finishing steps' tokens
+    (a pad or mask the blank class lacks: Reformer's) push it past."""
+    from .. import tokenizer as T
+
+    cap = pairing.text_vocab(original)
+    placeholders = _placeholders(original)
+    tok = T.tokenizer_from_scratch(name, vocab, placeholders, original_vocab=cap)
+    fitted = cap and vocab is None and len(tok.tokenizer) <= cap
+    tok = _finish(tok, original)
+    over = len(tok.tokenizer) - cap if fitted else 0
+    if over > 0:
+        smaller = _finish(T.tokenizer_from_scratch(name, vocab, placeholders, original_vocab=cap - over),
+                          original)
+        if len(smaller.tokenizer) <= cap:
+            return smaller
+    return tok
+
+
+def _finish(tok, original: dict):
+    """Give the tokenizer every token the config and the processor name."""
+    mt = original["model_type"]
     tok.placeholder_names = {**_processor_names(original), **_list_names(original)}
     _ensure_ids_exist(original, tok)
     _pin_ids(original, tok)

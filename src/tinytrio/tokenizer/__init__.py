@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._io import atomic_output_dir, check_output_dir
-from ..errors import OfflineError, OptionError, SourceError
+from ..errors import OfflineError, OptionError, SourceError, TokenizerError
 from .load import TinyTokenizer, default_vocab_size, find_tokenizer_files, kind_of, load_transformers, prune_source
 from .load import source_tokenizer_json
 from .prune import minimum_vocab_size, prune_tokenizer_json
@@ -47,16 +47,22 @@ class TokenizerResult:
 
 
 def tokenizer_from_scratch(model_type: str, vocab_size: int | None,
-                           extra_special_tokens: Sequence[str] = ()) -> TinyTokenizer:
+                           extra_special_tokens: Sequence[str] = (),
+                           original_vocab: int | None = None) -> TinyTokenizer:
     """Train `model_type`'s own tokenizer class, blank, on the embedded corpus (see scratch.py);
-    a tiny `tekken.json` where transformers tokenizes the type with mistral-common (tekken.py)."""
-    from . import tekken
+    a tiny `tekken.json` where transformers tokenizes the type with mistral-common (tekken.py);
+    byte / character classes from vocab files written from the corpus (chars.py). With no
+    `vocab_size`, a tokenizer whose kind fits in `original_vocab` (the model's) is not larger."""
+    from . import chars, tekken
     from .scratch import build
 
     if tekken.is_tekken_type(model_type):
         return _tekken_from_scratch(vocab_size, extra_special_tokens)
-
-    tok, kind = build(model_type, vocab_size, tuple(extra_special_tokens), default_vocab_size)
+    if model_type in chars.NO_TEXT_TOKENIZER:
+        raise TokenizerError(f"{model_type} has no text tokenizer: its token ids are not text")
+    built = chars.build(model_type, vocab_size, tuple(extra_special_tokens), original_vocab)
+    tok, kind = built or build(model_type, vocab_size, tuple(extra_special_tokens), default_vocab_size,
+                               original_vocab)
     return TinyTokenizer(tokenizer=tok, id_map={}, original_size=0, native_files={}, kind=kind)
 
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..errors import TokenizerError
+from .chars import FALLBACK_SPECIALS, char_fallback
 from .formats import BYTE_PIECES, is_byte_level, metaspace_marks, model_type
 
 # model types that transformers maps only through a Hub tokenizer_config, or to the pipeline-less backend
@@ -149,14 +150,25 @@ def _train_unigram(n_new: int, lines) -> list[tuple[str, float]]:
     return [(p.piece, p.score) for p in proto.pieces if p.type == 1][:n_new]
 
 
+def _floor(bj: dict, n_special: int, kind: str) -> int:
+    """The least size the class trains to: its specials and 256 bytes where it is byte-level or
+    byte-fallback, else its specials and 64 characters (twice that with ## forms)."""
+    if is_byte_level(bj) or bj["model"].get("byte_fallback"):
+        return n_special + 256
+    return n_special + (128 if kind == "WordPiece" or bj["model"].get("continuing_subword_prefix") else 64)
+
+
 def scratch_minimum(cls, extra_special_tokens=()) -> int:
     blank = cls(**CLASS_ARGS.get(cls.__name__, {}))
     return len(blank) + len([t for t in extra_special_tokens if t not in blank.get_vocab()]) + 256
 
 
-def build(model_type_: str, vocab_size: int | None, extra_special_tokens=(), default_size=None):
-    """Return `(tokenizer, kind)` for a blank class trained on the corpus to `vocab_size` tokens."""
+def build(model_type_: str, vocab_size: int | None, extra_special_tokens=(), default_size=None,
+          original_vocab: int | None = None):
+    """Return `(tokenizer, kind)` for a blank class trained on the corpus to `vocab_size` tokens;
+    with no `vocab_size`, `original_vocab` where that is below the default and the class fits."""
     cls = tokenizer_class_for(model_type_)
+    fallback = cls is None
     kwargs = {}
     if cls is None:
         from transformers.models.auto.tokenization_auto import tokenizer_class_from_name
@@ -173,6 +185,11 @@ def build(model_type_: str, vocab_size: int | None, extra_special_tokens=(), def
     minimum = len(blank) + len(extras) + 256
     if vocab_size is None:
         vocab_size = default_size(minimum) if default_size else minimum + 768
+        if original_vocab and original_vocab < vocab_size:  # never larger than the original
+            if original_vocab >= _floor(bj, len(blank) + len(extras), kind):
+                vocab_size = minimum = original_vocab
+            elif fallback and original_vocab >= len(FALLBACK_SPECIALS) + len(extras) + 16:
+                return char_fallback(original_vocab, extras), "scratch:chars"
     if vocab_size < minimum:
         raise TokenizerError(
             f"vocab size {vocab_size} is below the minimum {minimum} for a from-scratch {cls.__name__} "

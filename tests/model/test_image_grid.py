@@ -53,3 +53,24 @@ def test_granite4_vision_deepstack_windows_and_pinpoints():
     assert q * 2 == w and grid % w == 0
     side = tiny["vision_config"]["image_size"]
     assert all(x % side == 0 for p in tiny["image_grid_pinpoints"] for x in p)
+
+
+def test_processor_fixed_grids_keep_the_side_and_shrink_the_patch():
+    """imagegrid.PROCESSOR_GRIDS: GOT-OCR-2's processor always writes 256 image tokens (a class
+    constant) = a 64-patch side after the projector's two stride-2 convs; DeepSeek-OCR-2 learns
+    144 queries = a 48-patch SAM side after its 4x neck. The tiny side stays, the patch shrinks."""
+    from transformers import CONFIG_MAPPING
+
+    from tinytrio.model.classes import complete_defaults
+
+    def tiny_of(mt):
+        original = CONFIG_MAPPING[mt]().to_dict()
+        complete_defaults(original)
+        return shrink_config(original)[0]
+
+    got = tiny_of("got_ocr2")
+    vc = got["vision_config"]
+    assert vc["image_size"] // vc["patch_size"] == 64 and vc["image_size"] <= 64
+    assert got["image_seq_length"] == 256
+    sam = tiny_of("deepseek_ocr2")["vision_config"]["sam_config"]
+    assert sam["image_size"] // sam["patch_size"] == 48 and sam["image_size"] <= 64

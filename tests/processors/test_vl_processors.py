@@ -43,3 +43,35 @@ def test_processor_token_named_by_a_more_specific_tokenizer_token():
     assert tokenizer_aliases("qianfan_ocr") == {"image_token": "context_image_token"}
     assert name_for("qianfan_ocr", "image_token_id") == "<|context_image|>"
     assert tokenizer_aliases("gemma3") == {}
+
+
+def test_processor_that_writes_its_own_prompt_ships_no_template(tmp_path):
+    """GOT-OCR-2's processor builds its OCR conversation for images alone and refuses the nested
+    image batch a chat template hands it: no fallback template is written; images alone give
+    the tiny model's image_seq_length (256, the processor's class constant the grid keeps)."""
+    import json
+
+    import numpy as np
+    from PIL import Image
+    from transformers import AutoProcessor
+
+    from tinytrio.processors.build import writes_own_prompt
+
+    out = tmp_path / "got_ocr2"
+    make_tiny_model("got_ocr2", out, check=False)
+    assert not (out / "chat_template.jinja").exists()
+    proc = AutoProcessor.from_pretrained(out)
+    assert proc.chat_template is None and writes_own_prompt(proc)
+    ids = proc(images=[Image.fromarray(np.zeros((64, 64, 3), np.uint8))],
+               return_tensors="np")["input_ids"]
+    config = json.loads((out / "config.json").read_text())
+    assert int((ids == proc.image_token_id).sum()) == config["image_seq_length"] == 256
+
+
+def test_learned_query_count_matches_the_processor(tmp_path):
+    """DeepSeek-OCR-2 learns 144 queries per view (12 x 12, in code); its processor counts
+    ceil(side / patch / 4)² + 1 tokens: the tiny SAM grid keeps 48 patches a side."""
+    out = tmp_path / "deepseek_ocr2"
+    make_tiny_model("deepseek_ocr2", out, check=False)
+    entry = check_model(out, raise_on_fail=False)["checks"]["processor"]
+    assert entry["status"] == "pass" and "(145 image tokens)" in entry["detail"], entry

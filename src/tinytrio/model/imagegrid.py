@@ -8,6 +8,19 @@ import math
 from .._values import is_int as _int
 from . import registry as R
 
+# Towers whose processor class fixes the tokens per image with a constant no saved setting
+# overrides: model_type -> (patches per side the tiny grid keeps, attention heads or None). The
+# patch shrinks instead, so the image side stays tiny; where the tower's eager global attention
+# over grid² patches would cost seconds per call, it keeps one head. One line of reason each.
+PROCESSOR_GRIDS: dict[str, tuple[int, int | None]] = {
+    # GotOcr2Processor.num_image_tokens = 256 (a class attribute, not an __init__ argument):
+    # the projector's two stride-2 convs turn a 64-patch side into 16 x 16 features
+    "got_ocr2_vision": (64, 1),
+    # DeepseekOcr2VisionModel learns 144 queries (12 x 12, nn.Embedding(144) in code); its
+    # processor counts ceil(side / patch / 4)² tokens per view: a 48-patch SAM side gives 144
+    "deepseek_ocr2_sam_vision_model": (48, None),
+}
+
 
 def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
     """`image_seq_length` & co. follow the tiny vision grid (576 = 24² → 16 = 4²)."""
@@ -81,5 +94,12 @@ def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
     grid = min(grid0, max(R.DEFAULTS["image_grid"], merge, need))
     grid -= grid % merge
     grid = max(grid, merge)
+    fixed, heads = PROCESSOR_GRIDS.get(d.get("model_type"), (None, None))
+    if fixed and grid < fixed <= grid0:  # the side stays; the patch shrinks to fit the grid
+        patch = max(1, grid * patch // fixed)
+        d["patch_size"] = [patch] * 2 if isinstance(d["patch_size"], list) else patch
+        grid = fixed
+        if heads and _int(d.get("num_attention_heads")):
+            d["num_attention_heads"] = heads
     d[key] = [grid * patch] * 2 if isinstance(d[key], list) else grid * patch
     return grid0, grid

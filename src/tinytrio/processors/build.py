@@ -228,9 +228,38 @@ def instantiate(parts: Parts, tokenizer=None):
         warnings.simplefilter("ignore")
         proc = pcls(tokenizer=tokenizer, **args, **kwargs)
     if proc.chat_template is None:
-        proc.chat_template = parts.chat_template or _tokenizer_template(tokenizer) or \
-            fallback_template(proc, parts.model_type, objs)
+        proc.chat_template = parts.chat_template or _tokenizer_template(tokenizer) or (
+            None if writes_own_prompt(proc) else fallback_template(proc, parts.model_type, objs))
     return proc, objs
+
+
+def writes_own_prompt(proc) -> bool:
+    """Does the processor write the whole prompt, image tokens included, for images alone, and
+    refuse the per-conversation image batch a chat template hands it? GOT-OCR-2's builds its OCR
+    conversation (its checkpoints ship no chat template) and raises on nested images: a
+    template would be unusable, its users call it with images only."""
+    import numpy as np
+    from PIL import Image
+
+    token_id = getattr(proc, "image_token_id", None)
+    if not isinstance(token_id, int) or getattr(proc, "image_processor", None) is None:
+        return False
+    image = Image.fromarray(np.zeros((R.DEFAULT_SIDE, R.DEFAULT_SIDE, 3), dtype=np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ids = proc(images=[image], return_tensors="np").get("input_ids")
+        except Exception:  # noqa: BLE001 - most processors need text: they write no prompt
+            return False
+        if ids is None or not (np.asarray(ids) == token_id).any():
+            return False
+        try:  # what apply_chat_template passes: one list of images per conversation
+            proc(images=[[image]], return_tensors="np")
+        except ValueError:
+            return True
+        except Exception:  # noqa: BLE001 - a failure of another kind says nothing of nesting
+            return False
+    return False
 
 
 def _tokenizer_template(tokenizer):

@@ -55,3 +55,14 @@ def test_imagegpt_has_no_text_tokenizer(tmp_path):
     config = json.loads((tmp_path / "igpt" / "config.json").read_text())
     assert r.tokenizer is None and config["vocab_size"] == 513  # 512 colour clusters + SOS
     assert not (tmp_path / "igpt" / "tokenizer_config.json").exists()
+
+
+def test_inputs_find_the_vocab_of_an_unnamed_text_sub_config():
+    # FastSpeech2ConformerWithHifiGan keeps its vocab in model_config: dummy ids must stay below it
+    from transformers import FastSpeech2ConformerWithHifiGanConfig
+
+    from tinytrio.model.media import _text_config
+    from tinytrio.model.pairing import object_text_vocab
+
+    config = FastSpeech2ConformerWithHifiGanConfig()
+    assert object_text_vocab(config, _text_config(config)) == config.model_config.vocab_size == 78

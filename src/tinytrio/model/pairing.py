@@ -170,10 +170,12 @@ def is_code_vocab(d: dict) -> bool:
 
 def object_text_vocab(config, text_config) -> int | None:
     """A config object's text vocab: its (decoder) text config's, else its own, else text_vocab
-    of its dict -- skipping an audio-code decoder (MusicGen's text is its T5 encoder's)."""
+    of its dict -- skipping an audio-code decoder (MusicGen's text is its T5 encoder's), or
+    naming the sub-config no text config (FastSpeech2ConformerWithHifiGan's model_config)."""
     if is_code_vocab({"model_type": getattr(text_config, "model_type", None)}):
         return text_vocab(config.to_dict())
-    return getattr(text_config, "vocab_size", None) or getattr(config, "vocab_size", None)
+    return getattr(text_config, "vocab_size", None) or getattr(config, "vocab_size", None) or \
+        text_vocab(config.to_dict())
 
 
 def _all_vocabs(d: dict):

@@ -74,3 +74,25 @@ def test_processor_fixed_grids_keep_the_side_and_shrink_the_patch():
     assert got["image_seq_length"] == 256
     sam = tiny_of("deepseek_ocr2")["vision_config"]["sam_config"]
     assert sam["image_size"] // sam["patch_size"] == 48 and sam["image_size"] <= 64
+
+
+def test_processor_fixed_sides_keep_the_side_and_grow_the_patch():
+    """imagegrid.PROCESSOR_SIDES: AriaImageProcessor makes only 490 / 980 px images, so Aria's
+    tower (an idefics3_vision level) keeps 980 px with a 35 px patch (28 patches a side); the
+    projector's patch-count table follows: 14² at 490 px, 28² at 980 px. Idefics3 itself, with
+    the same tower type, still shrinks its side."""
+    from transformers import CONFIG_MAPPING
+
+    from tinytrio.model.classes import complete_defaults
+
+    def tiny_of(mt):
+        original = CONFIG_MAPPING[mt]().to_dict()
+        complete_defaults(original)
+        return shrink_config(original)[0]
+
+    aria = tiny_of("aria")
+    vc = aria["vision_config"]
+    assert (vc["image_size"], vc["patch_size"]) == (980, 35)
+    assert sorted(int(k) for k in aria["projector_patch_to_query_dict"]) == [196, 784]
+    idefics3 = tiny_of("idefics3")["vision_config"]
+    assert idefics3["patch_size"] == 32 and idefics3["image_size"] <= 4 * 32

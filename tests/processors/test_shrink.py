@@ -64,6 +64,17 @@ def test_processor_kwargs_follow_the_config():
         "num_image_tokens": 17}
 
 
+def test_side_token_table_follows_the_tiny_patch_table():
+    """registry SIDE_TOKEN_TABLES: AriaProcessor's size_conversion (None by default: {490: 128,
+    980: 256}) maps each side of the tiny projector table (sqrt(patches) x patch) to its queries."""
+    original = {"model_type": "aria", "projector_patch_to_query_dict": {"1225": 128, "4900": 256},
+                "vision_config": {"image_size": 980, "patch_size": 14}}
+    tiny = {"model_type": "aria", "projector_patch_to_query_dict": {"196": 4, "784": 8},
+            "vision_config": {"image_size": 980, "patch_size": 35}}
+    out = shrink_processor_kwargs({"size_conversion": None}, Target.of(original, tiny), tiny)
+    assert out == {"size_conversion": {490: 4, 980: 8}}
+
+
 def test_pixel_shuffle_tokens_per_image():
     idefics = {"model_type": "idefics3", "scale_factor": 2,
                "vision_config": {"image_size": 128, "patch_size": 32}}

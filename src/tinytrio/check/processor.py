@@ -112,13 +112,18 @@ def _side(ctx: Ctx, proc) -> int:
     return side or 32
 
 
-def _tiny(inputs) -> str:
-    """The shape of the pixels fed to the model; they must be at the tiny size."""
+def _tiny(inputs, ctx: Ctx) -> str:
+    """The shape of the pixels fed to the model; they must be at the tiny size (at most
+    TINY_PIXELS, or the tiny config's own image side where that is larger: Aria's 980 px)."""
+    from ..processors import Target
+
     pv = inputs.get("pixel_values") if hasattr(inputs, "get") else None
     if pv is None:
         return ""
     shape = tuple(pv.shape)
-    if len(shape) >= 4 and max(shape[-2:]) > TINY_PIXELS:  # [.., C, H, W]; not flat patches
+    config = ctx.model.config.to_dict()
+    limit = max(TINY_PIXELS, Target.of(config, config).image_side or 0)
+    if len(shape) >= 4 and max(shape[-2:]) > limit:  # [.., C, H, W]; not flat patches
         raise AssertionError(f"the processor fed pixel_values {shape}: not tiny")
     return f" pixel_values {shape}"
 
@@ -286,7 +291,7 @@ def _chat(ctx: Ctx, proc, kind: str) -> str:
     if new < 1:
         raise AssertionError("generate produced no new token")
     return (f"{how} with {what} -> {inputs['input_ids'].shape[-1]} tokens "
-            f"({n} {kind} tokens),{_tiny(inputs)} -> {new} new tokens")
+            f"({n} {kind} tokens),{_tiny(inputs, ctx)} -> {new} new tokens")
 
 
 def _direct(proc, media: dict, token: str | None):

@@ -96,7 +96,7 @@ def forward_through(ctx: Ctx, proc) -> str:
         with torch.no_grad():
             ctx.model(**inputs)
     return (f"{type(call).__name__}{' (' + ', '.join(what) + ')' if what else ''} -> "
-            f"forward({', '.join(inputs)}){_tiny(inputs)}")
+            f"forward({', '.join(inputs)}){_tiny(inputs, ctx)}")
 
 
 def _precomputed(ctx: Ctx, proc, params: dict) -> dict:

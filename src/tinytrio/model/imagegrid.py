@@ -20,6 +20,14 @@ PROCESSOR_GRIDS: dict[str, tuple[int, int | None]] = {
     # processor counts ceil(side / patch / 4)² tokens per view: a 48-patch SAM side gives 144
     "deepseek_ocr2_sam_vision_model": (48, None),
 }
+# Composites whose image processor makes images of fixed sides only, whatever a saved size says:
+# composite model_type -> (the image side its vision tower keeps, patches per side). The patch
+# grows so the grid stays small. One line of reason each.
+PROCESSOR_SIDES: dict[str, tuple[int, int]] = {
+    # AriaImageProcessor raises unless max_image_size is 490 or 980 and AriaProcessor's class
+    # images_kwargs force 980: a 35 px patch gives 28 (980) / 14 (490) patches a side
+    "aria": (980, 28),
+}
 
 
 def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
@@ -64,9 +72,10 @@ def image_token_counts(d: dict, grids: list[tuple[int, int]]) -> None:
                   max(1, int(v) * min(top, R.DEFAULTS["queries"]) // top) for k, v in table.items()}
 
 
-def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
+def shrink_image_grid(d: dict, family, outer: str | None = None) -> tuple[int, int] | None:
     """Shrink the image size to a few patches per side; return (original, tiny) patches per side
-    (None when the level has no patch grid). `family` maps a key of this level to its family."""
+    (None when the level has no patch grid). `family` maps a key of this level to its family;
+    `outer` is the model_type of the composite holding this level (PROCESSOR_SIDES)."""
     key = next((k for k in d if family(k) == "image"), "image_size")
     size, patch = d.get(key), d.get("patch_size")  # LayoutLMv3 names it input_size
     if isinstance(size, list) and len(size) == 2 and all(_int(x) for x in size):
@@ -94,6 +103,11 @@ def shrink_image_grid(d: dict, family) -> tuple[int, int] | None:
     grid = min(grid0, max(R.DEFAULTS["image_grid"], merge, need))
     grid -= grid % merge
     grid = max(grid, merge)
+    side, fixed_grid = PROCESSOR_SIDES.get(outer, (None, None))
+    if side:  # the processor's side stays; the patch grows to fit the grid
+        patch = side // fixed_grid
+        d["patch_size"] = [patch] * 2 if isinstance(d["patch_size"], list) else patch
+        grid = fixed_grid
     fixed, heads = PROCESSOR_GRIDS.get(d.get("model_type"), (None, None))
     if fixed and grid < fixed <= grid0:  # the side stays; the patch shrinks to fit the grid
         patch = max(1, grid * patch // fixed)

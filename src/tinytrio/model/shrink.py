@@ -106,8 +106,9 @@ def _round(v: float, multiple: int, lo: int, hi: int) -> int:
 class _Level:
     """Shrinks one config dict (no recursion); remembers what the parent needs to know."""
 
-    def __init__(self, d: dict, spec: ShrinkSpec, path: str, report: ShrinkReport):
-        self.d, self.spec, self.path, self.report = d, spec, path, report
+    def __init__(self, d: dict, spec: ShrinkSpec, path: str, report: ShrinkReport,
+                 outer: str | None = None):
+        self.d, self.spec, self.path, self.report, self.outer = d, spec, path, report, outer
         self.mt = d.get("model_type")
         self.grid: tuple[int, int] | None = None  # (original, tiny) patches per image side
 
@@ -185,7 +186,7 @@ class _Level:
                 if isinstance(d.get(key), dict):
                     d[key] = shrink_rope(d[key], hd0, hd)
         shrink_experts(self.d, self.mt)
-        self.grid = shrink_image_grid(d, lambda k: family(k, self.mt))
+        self.grid = shrink_image_grid(d, lambda k: family(k, self.mt), self.outer)
         self._ssm(H0)
         return d
 
@@ -358,12 +359,12 @@ def shrink_config(config: dict, spec: ShrinkSpec = ShrinkSpec()) -> tuple[dict, 
     tiny = copy.deepcopy(config)
     grids: list[tuple[int, int]] = []
 
-    def walk(d: dict, path: str) -> None:
+    def walk(d: dict, path: str, outer: str | None = None) -> None:
         for key, value in d.items():
             if is_subconfig(key, value):
-                walk(value, f"{path}.{key}" if path else key)
+                walk(value, f"{path}.{key}" if path else key, d.get("model_type") or outer)
         follow_tower_layers(d, path, report.layers)
-        level = _Level(d, spec, path, report)
+        level = _Level(d, spec, path, report, outer)
         level.run()
         timm_model_args(d)
         follow_parts(d)

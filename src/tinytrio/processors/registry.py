@@ -71,6 +71,12 @@ TEMPORAL_PATCH: dict[str, int] = {"glm_image": 1}
 IMAGE_TOKEN_COUNTS = ("image_seq_length", "image_seq_len", "mm_tokens_per_image",
                       "num_image_tokens")
 
+# Processor kwargs mapping an image side (px) to its tokens, beside the config table that maps the
+# tower's patch count to the same tokens: kwarg -> config key. The tiny processor maps the side of
+# each tiny table entry (sqrt(patches) x patch) to its tokens (AriaProcessor's size_conversion
+# {490: 128, 980: 256}, None by default: the class's own table)
+SIDE_TOKEN_TABLES: dict[str, str] = {"size_conversion": "projector_patch_to_query_dict"}
+
 # Image-processor keys that count the patches a crop overlaps its neighbours by, per edge (Molmo2's
 # overlap_margins [4, 4] of a 27-patch crop): they keep their fraction of the tiny grid, at least
 # one patch each, and always leave a window of at least one patch between them.

@@ -241,6 +241,9 @@ def shrink_processor_kwargs(d: dict, t: Target, tiny: dict) -> dict:
             out[key] = t.tokens + (1 if cls_token and t.tokens == (t.grid or 0) ** 2 else 0)
         elif key == "patch_size" and t.patch:
             out[key] = t.patch
+        elif key in R.SIDE_TOKEN_TABLES and isinstance(table := _find(tiny, R.SIDE_TOKEN_TABLES[
+                key]), dict) and table and t.patch:  # (a None default: the class's own table)
+            out[key] = {math.isqrt(int(n)) * t.patch: q for n, q in table.items()}
         elif key in ("img_size", "image_size") and _int(value) and t.image_side:
             out[key] = t.image_side  # Aya Vision: tokens per tile = (img_size // patch_size)²
         elif key in ("spatial_merge_size", "merge_size") and t.merge:

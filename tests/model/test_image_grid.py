@@ -55,19 +55,21 @@ def test_granite4_vision_deepstack_windows_and_pinpoints():
     assert all(x % side == 0 for p in tiny["image_grid_pinpoints"] for x in p)
 
 
-def test_processor_fixed_grids_keep_the_side_and_shrink_the_patch():
-    """imagegrid.PROCESSOR_GRIDS: GOT-OCR-2's processor always writes 256 image tokens (a class
-    constant) = a 64-patch side after the projector's two stride-2 convs; DeepSeek-OCR-2 learns
-    144 queries = a 48-patch SAM side after its 4x neck. The tiny side stays, the patch shrinks."""
+def tiny_of(model_type):
+    """The tiny config shrink_config makes of transformers' default config for model_type."""
     from transformers import CONFIG_MAPPING
 
     from tinytrio.model.classes import complete_defaults
 
-    def tiny_of(mt):
-        original = CONFIG_MAPPING[mt]().to_dict()
-        complete_defaults(original)
-        return shrink_config(original)[0]
+    original = CONFIG_MAPPING[model_type]().to_dict()
+    complete_defaults(original)
+    return shrink_config(original)[0]
 
+
+def test_processor_fixed_grids_keep_the_side_and_shrink_the_patch():
+    """imagegrid.PROCESSOR_GRIDS: GOT-OCR-2's processor always writes 256 image tokens (a class
+    constant) = a 64-patch side after the projector's two stride-2 convs; DeepSeek-OCR-2 learns
+    144 queries = a 48-patch SAM side after its 4x neck. The tiny side stays, the patch shrinks."""
     got = tiny_of("got_ocr2")
     vc = got["vision_config"]
     assert vc["image_size"] // vc["patch_size"] == 64 and vc["image_size"] <= 64
@@ -81,15 +83,6 @@ def test_processor_fixed_sides_keep_the_side_and_grow_the_patch():
     tower (an idefics3_vision level) keeps 980 px with a 35 px patch (28 patches a side); the
     projector's patch-count table follows: 14² at 490 px, 28² at 980 px. Idefics3 itself, with
     the same tower type, still shrinks its side."""
-    from transformers import CONFIG_MAPPING
-
-    from tinytrio.model.classes import complete_defaults
-
-    def tiny_of(mt):
-        original = CONFIG_MAPPING[mt]().to_dict()
-        complete_defaults(original)
-        return shrink_config(original)[0]
-
     aria = tiny_of("aria")
     vc = aria["vision_config"]
     assert (vc["image_size"], vc["patch_size"]) == (980, 35)

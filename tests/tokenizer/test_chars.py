@@ -36,6 +36,15 @@ def test_byte_class_needs_no_files_and_char_spm_class(tmp_path):
     assert (back.bos_token_id, back.pad_token_id, back.mask_token_id) == (0, 1, 79)
 
 
+def test_alphabet_class_keeps_its_alphabet(tmp_path):
+    # ESM-2: the real EsmTokenizer over the 33-token protein alphabet, the config's vocab
+    r = make_tiny_model("esm", tmp_path / "esm", check=False)
+    back = AutoTokenizer.from_pretrained(tmp_path / "esm")
+    assert type(back).__name__ == "EsmTokenizer" and len(back) == r.vocab_size == 33
+    assert (back.pad_token_id, back.mask_token_id, back.cls_token_id) == (1, 32, 0)
+    assert back.convert_ids_to_tokens(back("MKTA")["input_ids"]) == ["<cls>", "M", "K", "T", "A", "<eos>"]
+
+
 def test_byte_specials_type_gets_one_token_per_byte():
     tok = tokenizer_from_scratch("blt", None, original_vocab=260).tokenizer
     assert len(tok) == 260

@@ -7,6 +7,8 @@ them through the real class, so `AutoTokenizer.from_pretrained` on the artifact 
   blank: its size is the original's;
 - a character class (`CHAR_CLASSES`: Wav2Vec2's CTC tokenizer, VITS) gets a `vocab.json` of its
   specials and the corpus's most frequent characters, as many as the original vocab holds;
+- an alphabet class (`ALPHABET_CLASSES`: ESM's amino acids) gets its fixed alphabet, one token
+  per line;
 - a character SentencePiece class (`SPM_CHAR_CLASSES`: SpeechT5) gets a trained `model_type=char`
   SentencePiece model of the original size;
 - `BYTE_SPECIALS` types (no class in transformers, bytes offset by a few specials) get a GPT-2
@@ -50,6 +52,13 @@ SPM_CHAR_CLASSES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     # microsoft/speecht5_*'s spm_char.model: <s> 0, <pad> 1, </s> 2, <unk> 3; then <mask>, <ctc_blank>
     "SpeechT5Tokenizer": ("spm_char.model", ("<s>", "<pad>", "</s>", "<unk>"), ("<mask>", "<ctc_blank>")),
 }
+# classes whose vocab is the architecture's fixed alphabet, not learned from text: (vocab file,
+# one token per line in id order). Its size is the alphabet's, whatever the corpus.
+ALPHABET_CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # ESM-2's protein alphabet (fair-esm's proteinseq_toks): 33 tokens, <pad> 1, <mask> 32
+    "EsmTokenizer": ("vocab.txt", ("<cls>", "<pad>", "<eos>", "<unk>", *"LAGVSERTIDPKQNFYMHWCXBUZO",
+                                   ".", "-", "<null_1>", "<mask>")),
+}
 # types with no tokenizer class whose checkpoints read UTF-8 bytes after a few specials
 BYTE_SPECIALS: dict[str, tuple[str, ...]] = {
     # facebookresearch/blt's tokenizer: BOE 0, BOS 1, EOS 2, BPE 3, bytes from 4 (vocab 260)
@@ -65,7 +74,10 @@ FALLBACK_SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")  # char_fallback's, in id 
 
 def python_class_for(model_type_: str):
     """The type's Python-backend tokenizer class this module can build, or None."""
-    from transformers.models.auto.tokenization_auto import TOKENIZER_MAPPING_NAMES, tokenizer_class_from_name
+    from transformers.models.auto.tokenization_auto import (
+        TOKENIZER_MAPPING_NAMES,
+        tokenizer_class_from_name,
+    )
 
     name = TYPE_CLASSES.get(model_type_) or TOKENIZER_MAPPING_NAMES.get(model_type_)
     if not name or name in ("TokenizersBackend", "PreTrainedTokenizerFast"):
@@ -73,7 +85,8 @@ def python_class_for(model_type_: str):
     cls = tokenizer_class_from_name(name)
     if cls is None or getattr(cls, "model", None) is not None:
         return None  # a tokenizers pipeline: scratch.py trains it
-    if name in CHAR_CLASSES or name in SPM_CHAR_CLASSES or not getattr(cls, "vocab_files_names", None):
+    if (name in CHAR_CLASSES or name in SPM_CHAR_CLASSES or name in ALPHABET_CLASSES
+            or not getattr(cls, "vocab_files_names", None)):
         return cls
     return None
 
@@ -91,6 +104,8 @@ def build(model_type_: str, vocab_size: int | None, extras=(), original_vocab: i
         tok = _quiet(_chars, cls, size, extras)
     elif name in SPM_CHAR_CLASSES:
         tok = _quiet(_spm_chars, cls, size, extras)
+    elif name in ALPHABET_CLASSES:
+        tok = _quiet(_alphabet, cls)
     else:  # needs no files: bytes + specials, complete as it is
         tok = _quiet(cls)
     if extras:
@@ -140,6 +155,14 @@ def _chars(cls, size: int | None, extras):
         return cls(vocab_file=str(path), **names, **kwargs)
 
 
+def _alphabet(cls):
+    file_name, tokens = ALPHABET_CLASSES[cls.__name__]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / file_name
+        path.write_text("\n".join(tokens) + "\n", encoding="utf-8")
+        return cls(vocab_file=str(path))
+
+
 def _spm_chars(cls, size: int | None, extras):
     """A char SentencePiece model trained on the corpus; the class's own added tokens (SpeechT5's
     <mask>, <ctc_blank>) count against `size`."""
@@ -178,6 +201,7 @@ def _spm_file(path: Path, specials: tuple[str, ...], n_chars: int) -> Path:
 def _bytes(specials: tuple[str, ...], extras):
     """GPT-2's byte-level class with the specials first and the 256 bytes after, no merges."""
     from transformers import GPT2Tokenizer
+
     from .formats import bytes_to_unicode
 
     pieces = list(specials) + [bytes_to_unicode()[b] for b in range(256)]

@@ -10,7 +10,7 @@ from tinytrio import make_tiny_model
 
 
 @pytest.mark.parametrize("model_type, key, string", [
-    ("prophetnet", "pad_token_id", "<|pad|>"),  # positions start at pad + 1: pad must be 0
+    ("prophetnet", "pad_token_id", "[PAD]"),  # positions start at pad + 1: pad must be 0
     ("voxtral", "audio_token_id", "[AUDIO]")])  # VoxtralProcessor reads id 24: Tekken's [AUDIO]
 def test_pinned_token_ids_keep_the_config_id(model_type, key, string, tmp_path):
     from transformers import AutoTokenizer

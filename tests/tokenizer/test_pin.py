@@ -20,7 +20,7 @@ def _pieces(tok, text):
 # fallback's <|pad|>), an extra into a WordPiece vocab whose post-processor names [CLS]/[SEP],
 # and an extra into a Unigram vocab
 @pytest.mark.parametrize("model_type, token, new_id", [
-    ("prophetnet", "<|pad|>", 0), ("bert", "<image>", 1), ("t5", "<image>", 5),
+    ("marian", "<|pad|>", 0), ("bert", "<image>", 1), ("t5", "<image>", 5),
     ("bert", "[CLS]", 0)])
 def test_pin_moves_only_ids(model_type, token, new_id):
     tiny = tokenizer_from_scratch(model_type, 600, ["<image>"])
@@ -37,7 +37,7 @@ def test_pin_moves_only_ids(model_type, token, new_id):
 
 
 def test_pin_updates_id_map_and_refuses_native_files():
-    tiny = tokenizer_from_scratch("prophetnet", 600)
+    tiny = tokenizer_from_scratch("marian", 600)
     tiny.id_map = {7: tiny.tokenizer.pad_token_id, 8: 0}
     pad = tiny.tokenizer.pad_token_id
     other = tiny.tokenizer.convert_ids_to_tokens(0)

@@ -51,16 +51,19 @@ def tokenizer_from_scratch(model_type: str, vocab_size: int | None,
                            original_vocab: int | None = None) -> TinyTokenizer:
     """Train `model_type`'s own tokenizer class, blank, on the embedded corpus (see scratch.py);
     a tiny `tekken.json` where transformers tokenizes the type with mistral-common (tekken.py);
-    byte / character classes from vocab files written from the corpus (chars.py). With no
+    byte / character classes from vocab files written from the corpus (chars.py), Python subword
+    classes from a SentencePiece model or WordPiece vocab.txt trained on it (pyfiles.py). With no
     `vocab_size`, a tokenizer whose kind fits in `original_vocab` (the model's) is not larger."""
-    from . import chars, tekken
+    from . import chars, pyfiles, tekken
     from .scratch import build
 
     if tekken.is_tekken_type(model_type):
         return _tekken_from_scratch(vocab_size, extra_special_tokens)
     if model_type in chars.NO_TEXT_TOKENIZER:
         raise TokenizerError(f"{model_type} has no text tokenizer: its token ids are not text")
-    built = chars.build(model_type, vocab_size, tuple(extra_special_tokens), original_vocab)
+    extras = tuple(extra_special_tokens)
+    built = (chars.build(model_type, vocab_size, extras, original_vocab)
+             or pyfiles.for_type(model_type, vocab_size, extras, original_vocab))
     tok, kind = built or build(model_type, vocab_size, tuple(extra_special_tokens), default_vocab_size,
                                original_vocab)
     return TinyTokenizer(tokenizer=tok, id_map={}, original_size=0, native_files={}, kind=kind)

@@ -40,6 +40,10 @@ CLASS_ARGS: dict[str, dict] = {
     # its default vocab puts <unk> first but looks it up from index 1: the checkpoints' order
     "PegasusTokenizer": {"vocab": [("<pad>", 0.0), ("</s>", 0.0), ("<mask_1>", 0.0),
                                    ("<mask_2>", 0.0), ("<unk>", 0.0)]},
+    # its blank vocab lists pad, unk, cls, sep but looks <unk> up at index 3 (= </s> there): the
+    # checkpoints' fairseq order <s> <pad> </s> <unk>
+    "BarthezTokenizer": {"vocab": [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0),
+                                   ("<mask>", 0.0)]},
     # HTML tag -> id for the xpath embeddings (a required argument); a few common tags
     "MarkupLMTokenizer": {"tags_dict": {t: i for i, t in enumerate(
         "html head title body div span p a ul ol li table tr td th h1 h2 h3 img form input "
@@ -65,9 +69,25 @@ def tokenizer_class_for(model_type_: str):
     for name in names:
         if name and name not in ("TokenizersBackend", "PreTrainedTokenizerFast"):
             cls = tokenizer_class_from_name(name)
-            if cls is not None and getattr(cls, "model", None) is not None:
+            if cls is not None and (getattr(cls, "model", None) is not None or _builds_blank(cls)):
                 return cls
     return None
+
+
+@lru_cache(maxsize=None)
+def _builds_blank(cls) -> bool:
+    """A `tokenizers`-backed class with no `model` attribute that still builds its own pipeline
+    blank in `__init__` (CamemBERT, BARThez, mLUKE: a Unigram of their specials)."""
+    from transformers import TokenizersBackend
+
+    if not issubclass(cls, TokenizersBackend):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return cls(**CLASS_ARGS.get(cls.__name__, {})).backend_tokenizer is not None
+    except Exception:  # noqa: BLE001 - a class that needs files or an extra library: not blank-buildable
+        return False
 
 
 def _train_bpe(bj: dict, n_new: int, prefix: str | None, lines) -> tuple[list[str], list[tuple[str, str]]]:

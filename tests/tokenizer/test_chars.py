@@ -34,6 +34,7 @@ def test_byte_class_needs_no_files_and_char_spm_class(tmp_path):
     back = _reloaded(speecht5, tmp_path)
     assert type(back).__name__ == "SpeechT5Tokenizer" and len(back) == 81
     assert (back.bos_token_id, back.pad_token_id, back.mask_token_id) == (0, 1, 79)
+    assert back.convert_ids_to_tokens(4) == "▁"  # the characters follow the four specials directly
 
 
 def test_alphabet_class_keeps_its_alphabet(tmp_path):

@@ -35,6 +35,8 @@ def test_python_class_from_a_trained_vocab_file(model_type, cls, vocab_file, tmp
 def test_specials_keep_their_roles():
     bg = tokenizer_from_scratch("bert-generation", None).tokenizer  # fairseq order, then its <::::>
     assert [bg.bos_token_id, bg.pad_token_id, bg.eos_token_id, bg.unk_token_id, bg.sep_token_id] == [0, 1, 2, 3, 4]
+    siglip = tokenizer_from_scratch("siglip", None).tokenizer  # pad is eos: two specials, then pieces
+    assert siglip.convert_ids_to_tokens([0, 1, 2]) == ["</s>", "<unk>", "▁"]
     tapas = tokenizer_from_scratch("tapas", None).tokenizer  # BERT roles, then [EMPTY]
     assert [tapas.pad_token_id, tapas.unk_token_id, tapas.cls_token_id, tapas.sep_token_id,
             tapas.mask_token_id] == [0, 1, 2, 3, 4]

@@ -64,8 +64,7 @@ def tokenizer_from_scratch(model_type: str, vocab_size: int | None,
     extras = tuple(extra_special_tokens)
     built = (chars.build(model_type, vocab_size, extras, original_vocab)
              or pyfiles.for_type(model_type, vocab_size, extras, original_vocab))
-    tok, kind = built or build(model_type, vocab_size, tuple(extra_special_tokens), default_vocab_size,
-                               original_vocab)
+    tok, kind = built or build(model_type, vocab_size, extras, default_vocab_size, original_vocab)
     return TinyTokenizer(tokenizer=tok, id_map={}, original_size=0, native_files={}, kind=kind)
 
 

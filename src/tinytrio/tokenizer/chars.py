@@ -22,7 +22,6 @@ phonemizer): the tiny VITS tokenizer spells characters, FastSpeech2Conformer get
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 import warnings
@@ -179,22 +178,13 @@ def _spm_chars(cls, size: int | None, extras):
 
 def _spm_file(path: Path, specials: tuple[str, ...], n_chars: int) -> Path:
     """Train a char model on the corpus limited to its `n_chars` most frequent characters."""
-    import sentencepiece as spm
-
+    from .pyfiles import write_spm
     from .scratch import corpus_lines
 
     keep = set(corpus_chars()[:n_chars]) | {" "}
     lines = ["".join(c if c in keep else " " for c in line).strip() for line in corpus_lines()]
-    ids = {s: i for i, s in enumerate(specials)}
-    out = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(line for line in lines if line), model_writer=out,
-        vocab_size=len(specials) + n_chars + 1, model_type="char", character_coverage=1.0,
-        hard_vocab_limit=False, normalization_rule_name="identity", num_threads=1, minloglevel=2,
-        bos_id=ids.get("<s>", -1), pad_id=ids.get("<pad>", -1), eos_id=ids.get("</s>", -1),
-        unk_id=ids["<unk>"], shuffle_input_sentence=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    write_spm(path, list(specials), len(specials) + n_chars + 1, "char", lines, coverage=1.0)
     return path
 
 

@@ -63,7 +63,7 @@ def build(cls, size: int, extras=()):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if kind == "spm":
-                    _write_spm(path, _specials(cls, SPM_ROLES), size)
+                    write_spm(path, _specials(cls, SPM_ROLES), size)
                 else:
                     _write_wordpiece(path, _specials(cls, WORDPIECE_ROLES),
                                      bool(_defaults(cls).get("do_lower_case", True)), size)
@@ -93,7 +93,10 @@ def _specials(cls, roles) -> list[str]:
     return list(dict.fromkeys(str(t) for t in named if t))
 
 
-def _write_spm(path: Path, specials: list[str], size: int) -> None:
+def write_spm(path: Path, specials: list[str], size: int, model_type: str = "unigram",
+              lines=None, coverage: float | None = None) -> None:
+    """Train a SentencePiece model of about `size` pieces on `lines` (the corpus): `specials`
+    first, bos / pad / eos / unk taking SentencePiece's meta ids by their spelling."""
     import sentencepiece as spm
 
     from .scratch import _coverage, corpus_lines
@@ -102,21 +105,23 @@ def _write_spm(path: Path, specials: list[str], size: int) -> None:
     pieces = list(dict.fromkeys([*specials, unk]))
     ids = {r: pieces.index(t) for r, t in zip(("bos", "pad", "eos"), _role_tokens(specials)) if t}
     n = size - len(pieces)
-    if n < 16:
+    if n < 8:
         raise TokenizerError(f"vocab size {size} leaves {n} pieces beside {len(pieces)} special tokens")
     # pieces not given a meta id become user-defined symbols, taking the free ids in order
     meta = {unk: "unk", **{pieces[i]: r for r, i in ids.items()}}
+    user = [t for t in pieces if t not in meta]
     out = io.BytesIO()
-    lines = corpus_lines()
+    lines = [line for line in (corpus_lines() if lines is None else lines) if line]
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_writer=out, vocab_size=size, model_type="unigram",
-        character_coverage=_coverage(n, lines), hard_vocab_limit=False, normalization_rule_name="identity",
+        sentence_iterator=iter(lines), model_writer=out, vocab_size=size, model_type=model_type,
+        character_coverage=coverage or _coverage(n, lines), hard_vocab_limit=False,
+        normalization_rule_name="identity",
         num_threads=1, minloglevel=2, shuffle_input_sentence=False, max_sentencepiece_length=16,
         unk_id=pieces.index(unk), unk_piece=unk,
         bos_id=ids.get("bos", -1), bos_piece=pieces[ids["bos"]] if "bos" in ids else "<s>",
         eos_id=ids.get("eos", -1), eos_piece=pieces[ids["eos"]] if "eos" in ids else "</s>",
         pad_id=ids.get("pad", -1), pad_piece=pieces[ids["pad"]] if "pad" in ids else "<pad>",
-        user_defined_symbols=[t for t in pieces if t not in meta] or None,
+        **({"user_defined_symbols": user} if user else {}),  # None would be read as a piece "None"
     )
     path.write_bytes(out.getvalue())
 
